@@ -1,0 +1,3 @@
+from trailwarden.cli import main
+
+main()

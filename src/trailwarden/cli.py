@@ -1,0 +1,264 @@
+"""The command line: parse, call the library, render, choose the exit code.
+
+Exit codes: 0 every evaluated check passes; 1 at least one FAIL or ERROR;
+2 trailwarden could not run (bad arguments, no credentials, unreadable inventory).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from trailwarden import __version__
+from trailwarden.errors import Error
+
+if TYPE_CHECKING:
+    from trailwarden.checks import CheckOptions
+    from trailwarden.findings import Report
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_USAGE = 2
+
+
+def _handle_errors(func: F) -> F:
+    """Print a user-caused :class:`Error` as one sentence and exit 2 (traceback on --debug)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except Error as exc:
+            ctx = click.get_current_context()
+            if ctx.find_root().params.get("debug"):
+                import traceback
+
+                traceback.print_exc()
+            click.echo(f"trailwarden: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="trailwarden")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def cli(debug: bool) -> None:
+    """Check that every CloudTrail trail really delivers to CloudWatch Logs."""
+
+
+def _check_options(
+    max_delivery_age: str, min_retention_days: int, checks: tuple[str, ...]
+) -> CheckOptions:
+    from trailwarden.checks import CheckOptions, get_check
+    from trailwarden.durations import parse_duration
+
+    only = frozenset(get_check(c).id for c in checks) if checks else None
+    return CheckOptions(
+        max_delivery_age=parse_duration(max_delivery_age),
+        min_retention_days=min_retention_days,
+        only=only,
+    )
+
+
+def _emit(report: Report, fmt: str, output: Path | None) -> None:
+    from rich.console import Console
+
+    from trailwarden.formats.json import render_json
+    from trailwarden.formats.table import render_table
+
+    if fmt == "json":
+        data = render_json(report)
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            _write(output, data)
+        return
+    if output is None:
+        render_table(report, Console())
+        return
+    import io
+
+    console = Console(record=True, width=120, file=io.StringIO())
+    render_table(report, console)
+    _write(output, console.export_text().encode())
+
+
+def _write(path: Path, data: bytes) -> None:
+    from trailwarden.errors import UsageError
+
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write {path}: {exc.strerror or exc}; choose another --output."
+        ) from exc
+
+
+def _common_scan_options(func: F) -> F:
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["table", "json"]),
+            default="table",
+            show_default=True,
+            help="Output format.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the report to FILE instead of standard output.",
+        ),
+        click.option(
+            "--max-delivery-age",
+            default="24h",
+            show_default=True,
+            metavar="DURATION",
+            help="TW004: oldest acceptable LatestCloudWatchLogsDeliveryTime (e.g. 24h, 90m, 2d).",
+        ),
+        click.option(
+            "--min-retention-days",
+            type=click.IntRange(min=1),
+            default=365,
+            show_default=True,
+            help="TW007: minimum log group retention in days.",
+        ),
+        click.option(
+            "--check",
+            "checks",
+            multiple=True,
+            metavar="TWxxx",
+            help="Evaluate only this check (repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.option("--profile", help="AWS profile to use (default: boto3's credential chain).")
+@click.option(
+    "--regions", metavar="R1,R2", help="Only trails homed in (or covering) these regions."
+)
+@click.option(
+    "--endpoint-url",
+    envvar="AWS_ENDPOINT_URL",
+    metavar="URL",
+    help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS).",
+)
+@click.option(
+    "--inventory",
+    "inventory_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Evaluate a saved inventory offline instead of calling AWS.",
+)
+@click.option(
+    "--save-inventory",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the collected inventory (JSON) to FILE.",
+)
+@_common_scan_options
+@_handle_errors
+def scan(
+    profile: str | None,
+    regions: str | None,
+    endpoint_url: str | None,
+    inventory_file: Path | None,
+    save_inventory: Path | None,
+    fmt: str,
+    output: Path | None,
+    max_delivery_age: str,
+    min_retention_days: int,
+    checks: tuple[str, ...],
+) -> None:
+    """Scan an account (or a saved inventory) and report every check on every trail."""
+    from trailwarden.collect.inventory_file import load_inventory
+    from trailwarden.collect.inventory_file import save_inventory as save
+    from trailwarden.errors import UsageError
+    from trailwarden.scan import scan_account, scan_inventory
+
+    options = _check_options(max_delivery_age, min_retention_days, checks)
+    if inventory_file is not None:
+        if profile or regions or save_inventory:
+            raise UsageError(
+                "--inventory evaluates a saved file offline; drop --profile, --regions and "
+                "--save-inventory, or drop --inventory to scan AWS."
+            )
+        result = scan_inventory(load_inventory(inventory_file), options)
+    else:
+        from trailwarden.collect.clients import open_factory
+
+        region_list = _split_regions(regions)
+        factory = open_factory(profile=profile, endpoint_url=endpoint_url)
+        result = scan_account(factory, regions=region_list, options=options)
+        if save_inventory is not None:
+            save(result.inventory, save_inventory)
+    _emit(result.report, fmt, output)
+    sys.exit(result.report.exit_code)
+
+
+def _split_regions(regions: str | None) -> list[str] | None:
+    if regions is None:
+        return None
+    from trailwarden.collect.regions import validate_regions
+
+    names = [r.strip() for r in regions.split(",") if r.strip()]
+    validate_regions(names)
+    return names
+
+
+@cli.command()
+@click.argument("check_id", required=False)
+@_handle_errors
+def explain(check_id: str | None) -> None:
+    """Explain a check: why it matters, how it is evaluated, how to fix it."""
+    from rich.console import Console
+
+    from trailwarden.checks import CHECKS, get_check
+    from trailwarden.formats.explain import render_check, render_check_list
+
+    console = Console()
+    if check_id is None:
+        render_check_list(list(CHECKS.values()), console)
+        return
+    render_check(get_check(check_id), console)
+
+
+@cli.command()
+@_common_scan_options
+@_handle_errors
+def demo(
+    fmt: str,
+    output: Path | None,
+    max_delivery_age: str,
+    min_retention_days: int,
+    checks: tuple[str, ...],
+) -> None:
+    """Scan a simulated account on loopback: no credentials, no network.
+
+    Exits 0 when the demo ran (its account is built to fail checks on purpose).
+    """
+    from trailwarden.demo.run import run_demo
+
+    options = _check_options(max_delivery_age, min_retention_days, checks)
+    if fmt == "table" and output is None:
+        click.echo(
+            "Starting a simulated AWS account on 127.0.0.1 (moto) and scanning it over HTTP…",
+            err=True,
+        )
+    _emit(run_demo(options), fmt, output)
+
+
+def main() -> None:
+    cli(prog_name="trailwarden")

@@ -1,0 +1,210 @@
+"""boto3 → :class:`~trailwarden.inventory.Inventory`, with as few calls as AWS allows.
+
+The plan (see DEVELOPERS.md, "AWS facts we rely on"):
+
+1. STS GetCallerIdentity (who we are) and CloudTrail ListTrails (every trail of the
+   account with its home region, org trails included) — concurrently, once each.
+2. Per home region: one DescribeTrails naming that region's trails.
+3. As each region's description arrives, concurrently: per trail GetTrailStatus (and
+   GetEventSelectors when it has custom selectors) in its home region; per referenced
+   log group DescribeLogGroups in its region; per referenced role GetRole and its
+   policies (IAM is global) — each distinct log group, role and managed policy once.
+
+Nothing raises after step 1: a failed call becomes an :class:`ApiError` next to the fact
+it would have given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from trailwarden.collect.calls import AwsCallError
+from trailwarden.collect.cloudtrail import (
+    DEFAULT_EVENT_SELECTORS,
+    ListedTrail,
+    describe_trails,
+    get_event_selectors,
+    get_trail_status,
+    list_trails,
+)
+from trailwarden.collect.identity import identify
+from trailwarden.collect.references import References
+from trailwarden.collect.regions import validate_regions
+from trailwarden.inventory import (
+    ApiError,
+    EventSelectors,
+    Inventory,
+    Trail,
+    TrailConfig,
+    TrailStatus,
+)
+
+if TYPE_CHECKING:
+    from trailwarden.collect.clients import ClientFactory
+
+__all__ = ["MAX_WORKERS", "collect_account"]
+
+# Independent calls in flight at once. CloudTrail allows ~10 reads/s per region and the
+# clients' adaptive retry mode slows down when throttled, so this is safe.
+MAX_WORKERS = 16
+
+
+def collect_account(
+    factory: ClientFactory,
+    *,
+    regions: Sequence[str] | None = None,
+    home_region: str | None = None,
+) -> Inventory:
+    """Collect every trail of the account behind ``factory`` (filtered by ``regions``).
+
+    ``home_region`` is where account-wide calls go (STS, ListTrails, IAM); default: the
+    session's region, else us-east-1. Raises :class:`~trailwarden.errors.CredentialsError`
+    when the credentials are missing or rejected; every other failure is recorded.
+    """
+    if regions is not None:
+        validate_regions(regions)
+    control = home_region or factory.region_name or "us-east-1"
+    with ThreadPoolExecutor(MAX_WORKERS, thread_name_prefix="trailwarden") as pool:
+        listed_future = pool.submit(list_trails, factory, control)
+        account_id, partition = identify(factory, control)
+        if regions is not None:
+            validate_regions(regions, partition)
+        listed = listed_future.result()
+        if isinstance(listed, ApiError):
+            return Inventory(
+                account_id=account_id,
+                partition=partition,
+                collected_at=datetime.now(UTC),
+                regions=tuple(regions) if regions is not None else None,
+                errors=(listed,),
+            )
+        run = _Run(factory, pool, account_id, control, regions)
+        run.collect(listed)
+        trails, log_groups, roles = run.trails(), run.refs.log_groups(), run.refs.roles()
+        return Inventory(
+            account_id=account_id,
+            partition=partition,
+            # After the last answer: TW004 measures delivery age from this instant.
+            collected_at=datetime.now(UTC),
+            regions=tuple(regions) if regions is not None else None,
+            organization_id=run.organization_id(),
+            trails=trails,
+            log_groups=log_groups,
+            roles=roles,
+            errors=tuple(run.errors),
+        )
+
+
+class _Run:
+    """The state of one collection: futures keyed by what they describe."""
+
+    def __init__(
+        self,
+        factory: ClientFactory,
+        pool: ThreadPoolExecutor,
+        account_id: str,
+        control: str,
+        regions: Sequence[str] | None,
+    ) -> None:
+        self.factory, self.pool, self.account_id = factory, pool, account_id
+        self.control = control
+        self.regions = set(regions) if regions is not None else None
+        self.errors: list[ApiError] = []
+        self.kept: list[tuple[ListedTrail, TrailConfig | ApiError]] = []
+        self.status: dict[str, Future[TrailStatus | ApiError]] = {}
+        self.selectors: dict[str, Future[EventSelectors | ApiError]] = {}
+        self.refs = References(factory, pool, account_id, control)
+        self.org: Future[str | None] | None = None
+
+    def collect(self, listed: list[ListedTrail]) -> None:
+        by_home: dict[str, list[ListedTrail]] = {}
+        for trail in listed:
+            by_home.setdefault(trail.home_region, []).append(trail)
+        described = {
+            self.pool.submit(describe_trails, self.factory, region, [t.arn for t in ts]): region
+            for region, ts in by_home.items()
+        }
+        for future in as_completed(described):
+            region = described[future]
+            configs = future.result()
+            dropped_unknown: ApiError | None = None
+            for trail in by_home[region]:
+                config = configs[trail.arn]
+                # Scope rule for --regions: a trail is in scope when its home region is
+                # selected, or when it is multi-region (it logs the selected regions too).
+                # Multi-region-ness is known only from DescribeTrails, hence its call in
+                # every home region even when --regions is given.
+                in_home = self.regions is None or trail.home_region in self.regions
+                if not in_home and not (isinstance(config, TrailConfig) and config.is_multi_region):
+                    if isinstance(config, ApiError):
+                        dropped_unknown = config
+                    continue
+                self._keep(trail, config)
+            if dropped_unknown is not None:
+                self.errors.append(_scope_unknown(dropped_unknown, region))
+
+    def _keep(self, trail: ListedTrail, config: TrailConfig | ApiError) -> None:
+        self.kept.append((trail, config))
+        home = trail.home_region
+        self.status[trail.arn] = self.pool.submit(get_trail_status, self.factory, trail.arn, home)
+        if not isinstance(config, TrailConfig):
+            return
+        # Without custom selectors a trail logs AWS's defaults; the call is needed only
+        # for multi-region trails (TW010).
+        if config.is_multi_region and config.has_custom_event_selectors:
+            self.selectors[trail.arn] = self.pool.submit(
+                get_event_selectors, self.factory, trail.arn, home
+            )
+        if config.is_organization_trail and trail.account_id == self.account_id and not self.org:
+            self.org = self.pool.submit(_organization_id, self.factory, self.control)
+        self.refs.add(trail, config)
+
+    def trails(self) -> tuple[Trail, ...]:
+        out = []
+        for listed, config in self.kept:
+            status = self.status[listed.arn].result()
+            selectors: EventSelectors | ApiError | None = None
+            if listed.arn in self.selectors:
+                selectors = self.selectors[listed.arn].result()
+            elif isinstance(config, TrailConfig) and config.is_multi_region:
+                selectors = DEFAULT_EVENT_SELECTORS
+            out.append(
+                Trail(
+                    arn=listed.arn,
+                    name=listed.name,
+                    home_region=listed.home_region,
+                    account_id=listed.account_id,
+                    config=config if isinstance(config, TrailConfig) else None,
+                    config_error=config if isinstance(config, ApiError) else None,
+                    status=status if isinstance(status, TrailStatus) else None,
+                    status_error=status if isinstance(status, ApiError) else None,
+                    event_selectors=selectors if isinstance(selectors, EventSelectors) else None,
+                    event_selectors_error=selectors if isinstance(selectors, ApiError) else None,
+                )
+            )
+        return tuple(sorted(out, key=lambda t: (t.account_id, t.home_region, t.name, t.arn)))
+
+    def organization_id(self) -> str | None:
+        return self.org.result() if self.org is not None else None
+
+
+def _scope_unknown(error: ApiError, region: str) -> ApiError:
+    return ApiError(
+        error.action,
+        error.code,
+        f"Could not tell whether the trails homed in {region} cover the selected regions: "
+        f"{error.message}",
+        region,
+    )
+
+
+def _organization_id(factory: ClientFactory, region: str) -> str | None:
+    """The organization's id, or None when it cannot be read (it is only informative)."""
+    try:
+        org = factory.client("organizations", region).describe_organization()["Organization"]
+    except AwsCallError:
+        return None
+    return str(org.get("Id") or "") or None

@@ -1,0 +1,92 @@
+"""Who the credentials belong to, and what to tell the user when they are unusable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
+)
+
+from trailwarden.arns import parse_arn
+from trailwarden.collect.calls import error_code
+from trailwarden.errors import CredentialsError, Error
+
+if TYPE_CHECKING:
+    from trailwarden.collect.clients import ClientFactory
+
+__all__ = ["identify"]
+
+_EXPIRED = (
+    "Your AWS credentials have expired ({code}); refresh them (e.g. `aws sso login`) and run again."
+)
+# AWS error codes that mean "these credentials cannot be used", with what to do.
+_CREDENTIAL_CODES = {
+    "ExpiredToken": _EXPIRED,
+    "ExpiredTokenException": _EXPIRED,
+    "RequestExpired": (
+        "AWS rejected the request as expired (RequestExpired); refresh your credentials and "
+        "check that this machine's clock is right."
+    ),
+    "InvalidClientTokenId": (
+        "AWS does not recognise the access key ({code}); check your credentials or --profile."
+    ),
+    "UnrecognizedClientException": (
+        "AWS does not recognise the access key ({code}); check your credentials or --profile."
+    ),
+    "SignatureDoesNotMatch": (
+        "The secret key does not match the access key (SignatureDoesNotMatch); check your "
+        "credentials or --profile."
+    ),
+    "AccessDenied": (
+        "The credentials may not call sts:GetCallerIdentity (AccessDenied); use credentials "
+        "that can, for example with the SecurityAudit managed policy."
+    ),
+}
+
+
+def identify(factory: ClientFactory, region: str) -> tuple[str, str]:
+    """(account id, partition) of the credentials, from STS GetCallerIdentity.
+
+    Raises :class:`CredentialsError` when there are no usable credentials, and
+    :class:`Error` when AWS cannot be reached or answers with another error.
+    """
+    try:
+        ident = factory.client("sts", region).get_caller_identity()
+    except ClientError as exc:
+        code = error_code(exc)
+        hint = _CREDENTIAL_CODES.get(code)
+        if hint is not None:
+            raise CredentialsError(hint.format(code=code)) from exc
+        raise Error(
+            f"Could not identify the AWS account: {code} on sts:GetCallerIdentity in {region}; "
+            "try again, or check --endpoint-url / AWS_ENDPOINT_URL."
+        ) from exc
+    except NoCredentialsError as exc:
+        raise CredentialsError(
+            "No AWS credentials were found; configure some (`aws configure`, AWS_PROFILE or "
+            "--profile) and run again."
+        ) from exc
+    except (PartialCredentialsError, ProfileNotFound) as exc:
+        raise CredentialsError(f"{exc}; fix your AWS credentials or --profile.") from exc
+    except (CredentialRetrievalError, TokenRetrievalError, SSOError) as exc:
+        raise CredentialsError(
+            f"Could not get AWS credentials ({exc}); sign in again (e.g. `aws sso login`)."
+        ) from exc
+    except EndpointConnectionError as exc:
+        raise Error(
+            f"Cannot reach the AWS endpoint {exc.kwargs.get('endpoint_url', '')}; check your "
+            "network and proxy settings, --endpoint-url / AWS_ENDPOINT_URL and the region."
+        ) from exc
+    except BotoCoreError as exc:
+        raise Error(f"Could not call sts:GetCallerIdentity in {region}: {exc}.") from exc
+    arn = parse_arn(ident.get("Arn", ""))
+    return ident["Account"], arn.partition if arn else "aws"

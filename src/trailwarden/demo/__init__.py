@@ -1,0 +1,1 @@
+"""The embedded simulated AWS behind `trailwarden demo`, the tests and the benchmark."""

@@ -1,0 +1,214 @@
+"""AWS's documented CloudTrail behaviour, patched into moto's in-process backends.
+
+moto (5.x) differs from the CloudTrail API reference where the collector relies on it:
+
+- ListTrails returns only the current region's trails plus multi-region ones; AWS
+  returns every trail of the account with its HomeRegion, and organization trails to
+  member accounts. https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_ListTrails.html
+- DescribeTrails ignores ``trailNameList``: names match trails of the current region and
+  account only; ARNs match any trail visible in the region (home or shadow copy).
+  https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DescribeTrails.html
+- GetTrailStatus lacks LatestCloudWatchLogsDeliveryTime/Error, and members cannot read
+  an organization trail's status by ARN.
+  https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html
+- GetEventSelectors returns ``[]`` for a trail without selectors (AWS: all management
+  events, read and write) and DescribeTrails' HasCustomEventSelectors is always false.
+  https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html
+- DescribeTrails returns ``null`` for unset fields; AWS leaves them out.
+
+It also installs the denials of :mod:`trailwarden.demo.moto_denials`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from typing import Any
+
+from trailwarden.demo.moto_denials import clear_denials, denying_call_action
+
+__all__ = [
+    "STATE",
+    "install_aws_semantics",
+    "register_organization",
+    "set_delivery",
+    "uninstall_aws_semantics",
+]
+
+# GetEventSelectors for a trail whose selectors were never put.
+DEFAULT_EVENT_SELECTOR = {
+    "ReadWriteType": "All",
+    "IncludeManagementEvents": True,
+    "DataResources": [],
+    "ExcludeManagementEventSources": [],
+}
+
+
+class _State:
+    """The facts moto cannot hold, shared by every request thread of the server."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.delivery: dict[str, tuple[datetime | None, str | None]] = {}
+        self.management_of: dict[str, str] = {}  # member account -> management account
+
+    def clear(self) -> None:
+        with self.lock:
+            self.delivery.clear()
+            self.management_of.clear()
+        clear_denials()
+
+
+STATE = _State()
+
+
+def set_delivery(trail_arn: str, time: datetime | None, error: str | None) -> None:
+    """What GetTrailStatus reports as the trail's latest CloudWatch Logs delivery."""
+    with STATE.lock:
+        STATE.delivery[trail_arn] = (time, error)
+
+
+def register_organization(management_account: str, member_accounts: list[str]) -> None:
+    """Make the management account's organization trails visible to these members."""
+    with STATE.lock:
+        for member in member_accounts:
+            STATE.management_of[member] = management_account
+
+
+_originals: dict[tuple[type, str], Any] = {}
+_install_lock = threading.Lock()
+
+
+def install_aws_semantics() -> bool:
+    """Patch moto (idempotent); True when this call installed the patches."""
+    from moto.cloudtrail.models import CloudTrailBackend, Trail
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.core.responses import BaseResponse
+
+    patches: dict[tuple[type, str], Any] = {
+        (CloudTrailBackend, "list_trails"): _list_trails,
+        (CloudTrailBackend, "get_event_selectors"): _get_event_selectors,
+        (CloudTrailResponse, "describe_trails"): _describe_trails,
+        (CloudTrailResponse, "get_trail_status"): _get_trail_status,
+        (Trail, "put_event_selectors"): _put_event_selectors,
+        (Trail, "description"): _description,
+        (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
+    }
+    with _install_lock:
+        if _originals:
+            return False
+        for (cls, name), replacement in patches.items():
+            _originals[(cls, name)] = cls.__dict__[name]
+            setattr(cls, name, replacement)
+    return True
+
+
+def uninstall_aws_semantics() -> None:
+    """Undo :func:`install_aws_semantics`."""
+    with _install_lock:
+        for (cls, name), original in _originals.items():
+            setattr(cls, name, original)
+        _originals.clear()
+
+
+def _original(cls_name: str, name: str) -> Any:
+    return next(f for (cls, n), f in _originals.items() if cls.__name__ == cls_name and n == name)
+
+
+def _trails_of(account: str) -> list[Any]:
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    backends = list(cloudtrail_backends[account].values())
+    return [t for backend in backends for t in list(backend.trails.values())]
+
+
+def _org_trails_for(member: str) -> list[Any]:
+    with STATE.lock:
+        management = STATE.management_of.get(member)
+    return [t for t in _trails_of(management) if t.is_org_trail] if management else []
+
+
+def _visible(account: str, region: str, *, shadows: bool) -> list[Any]:
+    """The trails DescribeTrails shows in ``region``: homed here, plus shadow copies."""
+    from moto.utilities.utils import get_partition
+
+    partition = get_partition(region)
+
+    def shown(trail: Any, *, own: bool) -> bool:
+        if trail.partition != partition:
+            return False
+        if trail.region_name == region and own:
+            return True
+        return shadows and (trail.is_multi_region or trail.region_name == region)
+
+    own = [t for t in _trails_of(account) if shown(t, own=True)]
+    return own + [t for t in _org_trails_for(account) if shown(t, own=False)]
+
+
+def _resolve(account: str, region: str, name: str) -> Any:
+    """A trail by name (homed in ``region``, this account) or by ARN (visible here)."""
+    from moto.cloudtrail.exceptions import TrailNotFoundException
+
+    if name.startswith("arn:"):
+        found = next((t for t in _visible(account, region, shadows=True) if t.arn == name), None)
+    else:
+        found = next(
+            (t for t in _trails_of(account) if t.trail_name == name and t.region_name == region),
+            None,
+        )
+    if found is None:
+        raise TrailNotFoundException(account_id=account, name=name)
+    return found
+
+
+def _list_trails(self: Any) -> list[Any]:
+    from moto.utilities.utils import get_partition
+
+    partition = get_partition(self.region_name)
+    trails = _trails_of(self.account_id) + _org_trails_for(self.account_id)
+    return [t for t in trails if t.partition == partition]
+
+
+def _describe_trails(self: Any) -> str:
+    account, region = self.current_account, self.region
+    trails = _visible(account, region, shadows=self._get_bool_param("includeShadowTrails", True))
+    names = self._get_param("trailNameList") or []
+    if names:
+        trails = [
+            t
+            for t in trails
+            if t.arn in names
+            or (t.trail_name in names and t.region_name == region and t.account_id == account)
+        ]
+    return json.dumps({"trailList": [t.description(include_region=True) for t in trails]})
+
+
+def _get_trail_status(self: Any) -> str:
+    trail = _resolve(self.current_account, self.region, self._get_param("Name"))
+    desc = trail.status.description()
+    with STATE.lock:
+        time, error = STATE.delivery.get(trail.arn, (None, None))
+    if time is not None:
+        desc["LatestCloudWatchLogsDeliveryTime"] = time.timestamp()
+    if error:
+        desc["LatestCloudWatchLogsDeliveryError"] = error
+    return json.dumps(desc)
+
+
+def _get_event_selectors(self: Any, trail_name: str) -> tuple[str, list[Any], list[Any]]:
+    trail = _resolve(self.account_id, self.region_name, trail_name)
+    if getattr(trail, "tw_custom_selectors", False):
+        return trail.arn, trail.event_selectors, trail.advanced_event_selectors
+    return trail.arn, [dict(DEFAULT_EVENT_SELECTOR)], []
+
+
+def _put_event_selectors(self: Any, event_selectors: Any, advanced_event_selectors: Any) -> None:
+    _original("Trail", "put_event_selectors")(self, event_selectors, advanced_event_selectors)
+    self.tw_custom_selectors = bool(event_selectors or advanced_event_selectors)
+
+
+def _description(self: Any, include_region: bool = False) -> dict[str, Any]:
+    desc = _original("Trail", "description")(self, include_region)
+    desc["HasCustomEventSelectors"] = bool(getattr(self, "tw_custom_selectors", False))
+    return {k: v for k, v in desc.items() if v is not None}

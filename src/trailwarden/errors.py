@@ -1,0 +1,49 @@
+"""Errors a user can cause, each with a one-sentence explanation of what to do.
+
+The tree::
+
+    Error                        base; the CLI prints ``str(err)`` and exits 2
+    ├── CredentialsError         no, invalid or expired AWS credentials
+    ├── UnknownRegionError       a --regions name AWS does not know
+    ├── InventoryFileError       an inventory file that cannot be read or parsed
+    ├── UnknownCheckError        a check id that does not exist
+    └── UsageError               any other bad argument
+
+Failures to *evaluate* a check (AccessDenied on one API call, say) are not errors:
+they are findings with status ERROR (see :mod:`trailwarden.findings`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CredentialsError",
+    "Error",
+    "InventoryFileError",
+    "UnknownCheckError",
+    "UnknownRegionError",
+    "UsageError",
+]
+
+
+class Error(Exception):
+    """Base of every error a user can cause; ``str()`` is a human sentence."""
+
+
+class CredentialsError(Error):
+    """No usable AWS credentials."""
+
+
+class UnknownRegionError(Error):
+    """A region name that is not an AWS region."""
+
+
+class InventoryFileError(Error):
+    """An inventory file that is missing, unreadable or malformed."""
+
+
+class UnknownCheckError(Error):
+    """A check id that trailwarden does not have."""
+
+
+class UsageError(Error):
+    """Another argument that cannot be used."""

@@ -1,0 +1,79 @@
+"""The human report: findings grouped by account, region and resource, then a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import groupby
+from typing import TYPE_CHECKING, assert_never
+
+from trailwarden.findings import Finding, Report, Status
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["render_table", "status_style", "summary_line"]
+
+
+def status_style(status: Status) -> str:
+    """The rich style of a status; exhaustive over :class:`Status`."""
+    if status is Status.PASS:
+        return "green"
+    if status is Status.FAIL:
+        return "bold red"
+    if status is Status.ERROR:
+        return "bold magenta"
+    if status is Status.NOT_APPLICABLE:
+        return "dim"
+    assert_never(status)
+
+
+def summary_line(report: Report) -> str:
+    counts = report.counts()
+    parts = [f"{counts[s]} {s.value}" for s in Status]
+    resources = len({f.resource_id for f in report.findings})
+    return (
+        f"{len(report.findings)} findings on {resources} resources in "
+        f"account{'s' if len(report.accounts) > 1 else ''} {', '.join(report.accounts)}: "
+        + ", ".join(parts)
+    )
+
+
+def _group_key(f: Finding) -> tuple[str, str]:
+    return (f.account_id, f.region)
+
+
+def render_table(report: Report, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    findings: Iterable[Finding] = report.findings
+    for (account, region), in_region in groupby(findings, key=_group_key):
+        console.rule(Text(f"account {account} · {region}", style="bold"))
+        for resource_id, on_resource in groupby(in_region, key=lambda f: f.resource_id):
+            table = Table(
+                title=Text(resource_id, style="bold cyan"),
+                title_justify="left",
+                show_edge=False,
+                expand=True,
+            )
+            table.add_column("check", no_wrap=True)
+            table.add_column("status", no_wrap=True)
+            table.add_column("severity", no_wrap=True)
+            table.add_column("title / message", ratio=1)
+            for f in on_resource:
+                detail = Text(f.title, style="bold")
+                detail.append("\n" + f.message, style="default")
+                table.add_row(
+                    f.check_id,
+                    Text(f.status.value, style=status_style(f.status)),
+                    f.severity.value.lower(),
+                    detail,
+                )
+            console.print(table)
+            console.print()
+    counts = report.counts()
+    style = "bold red" if counts[Status.FAIL] or counts[Status.ERROR] else "bold green"
+    console.print(Text(summary_line(report), style=style))
+    stats = report.stats
+    if stats.api_calls:
+        console.print(f"{stats.api_calls} AWS API calls in {stats.duration_s:.2f} s", style="dim")
