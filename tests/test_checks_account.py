@@ -17,7 +17,8 @@ from factories import (
     make_role,
     make_trail,
 )
-from trailwarden.checks import Coverage, evaluate, management_coverage, prerequisite_met
+from trailwarden.checks import evaluate
+from trailwarden.checks.account import Coverage, management_coverage, prerequisite_met
 from trailwarden.findings import Finding, Status
 from trailwarden.inventory import EventSelectors, Inventory, TrailConfig
 
@@ -176,6 +177,15 @@ def test_tw010(inventory: Inventory, status: Status, message: str) -> None:
 def test_foreign_trail_that_is_not_an_organization_trail_is_no_candidate() -> None:
     inventory = make_inventory((make_trail(),), account_id=MEMBER_ACCOUNT)
     assert tw010(inventory).message.startswith("The account has no trail")
+
+
+def test_member_is_told_to_scan_from_the_owner() -> None:
+    inventory = make_inventory(
+        (ORG_TRAIL,), account_id=MEMBER_ACCOUNT, log_groups=(ORG_GROUP,), roles=(ORG_ROLE,)
+    )
+    assert tw010(inventory).remediation == (
+        "Scan from account 111111111111, which owns this organization trail."
+    )
 
 
 def test_tw010_finding_fields() -> None:

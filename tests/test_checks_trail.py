@@ -196,6 +196,13 @@ CASES = [
         make_inventory(roles=()), "TW003", Status.ERROR, "not collected", id="003-not-collected"
     ),
     pytest.param(
+        with_role(error=denied("iam:GetPolicyVersion", "AccessDenied"), exists=True),
+        "TW003",
+        Status.ERROR,  # judging the policies that could be read might miss a Deny
+        "AccessDenied on iam:GetPolicyVersion",
+        id="003-some-policy-unreadable",
+    ),
+    pytest.param(
         with_role(trust=None), "TW003", Status.ERROR, "trust policy", id="003-trust-not-collected"
     ),
     pytest.param(
@@ -424,6 +431,13 @@ CASES = [
         id="007-na-no-group",
     ),
     pytest.param(inv(log_group_arn=None), "TW007", Status.NOT_APPLICABLE, NA, id="007-na"),
+    pytest.param(
+        inv(log_group_arn=log_group_arn(region="eu-west-1")),
+        "TW007",
+        Status.NOT_APPLICABLE,
+        "outside the trail's home region and account (TW002)",
+        id="007-na-wrong-region",
+    ),
     pytest.param(
         make_inventory(log_groups=(make_log_group(error=denied("logs:DescribeLogGroups")),)),
         "TW007",

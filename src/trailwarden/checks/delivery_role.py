@@ -154,6 +154,8 @@ def assess_role(
     )
     checked: list[dict[str, Any]] = []
     evidence["permissions"] = checked
+    if trail.config and trail.config.is_organization_trail and not organization_id:
+        evidence["note"] = "organization id unknown: member-account streams not checked"
     for stream in sample_streams(trail, organization_id):
         resource = log_group.stream_arn(stream)
         for action in LOG_ACTIONS:

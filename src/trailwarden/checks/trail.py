@@ -140,8 +140,9 @@ def needs_integration(ctx: TrailContext) -> tuple[str, str] | Outcome:
 
 
 def unreadable(ctx: TrailContext, record: LogGroup | Role | None, what: str) -> Outcome | None:
-    """ERROR when the log group or role could not be read (or was not collected)."""
-    if record is not None and record.exists is not None:
+    """ERROR when the log group or role could not be read (or was not collected). A role with
+    an error but ``exists`` set lacks some policies: judging the rest could hide a Deny."""
+    if record is not None and record.exists is not None and record.error is None:
         return None
     error = record.error if record else None
     owner = ctx.owner_elsewhere
@@ -152,7 +153,7 @@ def unreadable(ctx: TrailContext, record: LogGroup | Role | None, what: str) -> 
         Status.ERROR,
         f"Cannot be evaluated from account {ctx.inventory.account_id}: organization trail "
         f"managed by account {owner} — scan from that account{detail}.",
-        f"Scan from account {owner}, which owns this organization trail and {what}.",
+        f"Scan from account {owner}, which owns this organization trail.",
         {"managed_by": owner, "error": error.code if error else None},
     )
 
@@ -250,7 +251,7 @@ def _tw004(ctx: TrailContext) -> Outcome:
         "age_s": int(age.total_seconds()),
         "max_delivery_age_s": int(limit.total_seconds()),
     }
-    when = f"{human_duration(age)} ago ({ev['latest_delivery_time']})"
+    when = f"{human_duration(age)} ago ({_utc(delivered).isoformat(timespec='seconds')})"
     if age > limit:
         return Outcome(
             Status.FAIL,
@@ -302,9 +303,15 @@ def _tw007(ctx: TrailContext) -> Outcome:
     got = needs_integration(ctx)
     if isinstance(got, Outcome):
         return got
-    ref = parse_log_group_arn(got[0])
+    ref, t = parse_log_group_arn(got[0]), ctx.trail
     if ref is None:
         return Outcome(Status.NOT_APPLICABLE, "Not applicable: invalid log group ARN (TW002).")
+    if (ref.region, ref.account_id) != (t.home_region, t.account_id):
+        return Outcome(
+            Status.NOT_APPLICABLE,
+            "Not applicable: CloudTrail cannot deliver to a log group outside the trail's home "
+            "region and account (TW002).",
+        )
     group = ctx.inventory.log_group(ref.key)
     if (problem := unreadable(ctx, group, f"log group {ref.key}")) or group is None:
         return problem or api_error(None, "the log group")

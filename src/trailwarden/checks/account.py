@@ -1,0 +1,230 @@
+"""TW010: the account has a multi-region trail that captures and delivers management events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from trailwarden.checks.registry import CHECKS
+from trailwarden.checks.trail import Outcome
+from trailwarden.findings import Finding, Status
+from trailwarden.inventory import EventSelectors, Inventory, Trail, TrailConfig
+
+__all__ = ["Coverage", "management_coverage", "prerequisite_met", "tw010"]
+
+_PREREQUISITES = ("TW001", "TW002", "TW003", "TW004", "TW005")
+
+
+def prerequisite_met(status: Status) -> bool | None:
+    """Whether a TW001–TW005 status lets a trail count for TW010 (None: unknown)."""
+    match status:
+        case Status.PASS:
+            return True
+        case Status.FAIL | Status.NOT_APPLICABLE:
+            return False
+        case Status.ERROR:
+            return None
+        case _:
+            assert_never(status)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which management events a trail's event selectors capture."""
+
+    read: bool
+    write: bool
+    notes: tuple[str, ...] = ()
+
+
+def management_coverage(config: TrailConfig, selectors: EventSelectors | None) -> Coverage | None:
+    """None when the selectors are needed but unknown (GetEventSelectors failed)."""
+    if selectors is None or not (selectors.basic or selectors.advanced):
+        if not config.has_custom_event_selectors:
+            # AWS's default selector logs all (read and write) management events.
+            # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
+            return Coverage(True, True, ("default event selectors",))
+        return None if selectors is None else Coverage(False, False, ("no event selectors",))
+    read = write = False
+    notes: list[str] = []
+    for s in selectors.basic if not selectors.advanced else ():
+        # IncludeManagementEvents and ReadWriteType default to true and All.
+        if s.get("IncludeManagementEvents", True) is True:
+            kind = s.get("ReadWriteType", "All")
+            read, write = read or kind in ("All", "ReadOnly"), write or kind in ("All", "WriteOnly")
+            notes += [f"excludes {src}" for src in s.get("ExcludeManagementEventSources") or ()]
+    for sel in selectors.advanced:  # when present, they replace the basic selectors
+        fields = {
+            f.get("Field"): f for f in sel.get("FieldSelectors", ()) if isinstance(f, Mapping)
+        }
+        if "Management" not in _values(fields.get("eventCategory"), "Equals"):
+            continue
+        source = fields.get("eventSource") or {}
+        others = sorted(
+            str(k) for k in fields if k not in ("eventCategory", "readOnly", "eventSource")
+        )
+        if others or any(op in source for op in ("Equals", "StartsWith", "EndsWith")):
+            notes.append(f"selector {sel.get('Name', '')!r} filters on {others or 'eventSource'}")
+            continue
+        notes += [f"excludes {src}" for op in source if op != "Field" for src in source[op]]
+        r, w = _read_write(fields.get("readOnly"))
+        read, write = read or r, write or w
+    return Coverage(read, write, tuple(notes))
+
+
+def _values(field: Mapping[str, Any] | None, op: str) -> Sequence[Any]:
+    value = (field or {}).get(op)
+    return value if isinstance(value, list) else ()
+
+
+def _read_write(field: Mapping[str, Any] | None) -> tuple[bool, bool]:
+    """What a ``readOnly`` field selector lets through: (read events, write events)."""
+    if field is None:
+        return True, True
+    equals, not_equals = _values(field, "Equals"), _values(field, "NotEquals")
+    if equals:
+        return "true" in equals, "false" in equals
+    if not_equals:
+        return "true" not in not_equals, "false" not in not_equals
+    return False, False  # another operator: not something we count on
+
+
+@dataclass
+class _Candidate:
+    """A trail that applies to the account, and what keeps it from qualifying for TW010."""
+
+    trail: Trail
+    problems: list[str]  # known disqualifiers: "is not logging", "fails TW003"
+    fixes: list[str]
+    unknown: list[str]  # facts that could not be read
+    notes: tuple[str, ...] = ()
+
+    @property
+    def qualifies(self) -> bool:
+        return not self.problems and not self.unknown
+
+
+def _candidate(trail: Trail, findings: list[Finding]) -> _Candidate:
+    c = _Candidate(trail, [], [], [])
+    where = f"--name {trail.name} --region {trail.home_region}"
+    config, status = trail.config, trail.status
+    if config is not None and not config.is_multi_region:
+        c.problems.append("is not multi-region")
+        c.fixes.append(f"aws cloudtrail update-trail {where} --is-multi-region-trail")
+    if status is not None and not status.is_logging:
+        c.problems.append("is not logging")
+        c.fixes.append(f"aws cloudtrail start-logging {where}")
+    coverage = management_coverage(config, trail.event_selectors) if config else None
+    if config is not None and coverage is None:
+        error = trail.event_selectors_error
+        c.unknown.append(error.describe() if error else "its event selectors were not collected")
+    if coverage is not None:
+        c.notes = coverage.notes
+        missing = [k for k, ok in (("read", coverage.read), ("write", coverage.write)) if not ok]
+        if missing:
+            c.problems.append(f"misses {' and '.join(missing)} management events")
+            c.fixes.append(
+                f"aws cloudtrail put-event-selectors --trail-name {trail.name} --region "
+                f"{trail.home_region} with a selector capturing all management events "
+                "(it replaces every selector: include the existing ones)"
+            )
+    for f in findings:
+        met = prerequisite_met(f.status) if f.check_id in _PREREQUISITES else True
+        if met is None:
+            c.unknown.append(f.message.rstrip("."))
+            c.fixes.append(f.remediation)
+        elif not met and f.status is Status.FAIL:  # NOT_APPLICABLE comes with TW001's FAIL
+            c.problems.append(f"fails {f.check_id}")
+            c.fixes.append(f"fix {f.check_id}: {f.remediation}")
+    if config is None or status is None:  # TW001 or TW004 is ERROR and says why
+        c.unknown = c.unknown or ["its configuration or status could not be read"]
+    c.unknown = list(dict.fromkeys(c.unknown))
+    return c
+
+
+def tw010(
+    inventory: Inventory, trails: list[Trail], per_trail: dict[str, list[Finding]]
+) -> Finding:
+    # Trails that apply to this account: its own, and organization trails of any owner.
+    candidates = [
+        _candidate(t, per_trail[t.arn])
+        for t in trails
+        if t.account_id == inventory.account_id
+        or t.config is None
+        or t.config.is_organization_trail
+    ]
+    outcome = _account_verdict(inventory, candidates)
+    return Finding(
+        check_id="TW010",
+        title=CHECKS["TW010"].title,
+        status=outcome.status,
+        severity=CHECKS["TW010"].severity,
+        account_id=inventory.account_id,
+        region="global",
+        resource_type="AWS::::Account",
+        resource_id=f"AWS::::Account:{inventory.account_id}",
+        message=outcome.message,
+        remediation=outcome.remediation,
+        evidence={
+            "qualifying": [c.trail.arn for c in candidates if c.qualifies],
+            "candidates": [
+                {
+                    "trail_arn": c.trail.arn,
+                    "problems": c.problems,
+                    "unknown": c.unknown,
+                    "notes": list(c.notes),
+                }
+                for c in candidates
+            ],
+            "errors": [e.describe() for e in inventory.errors],
+        },
+    )
+
+
+def _account_verdict(inventory: Inventory, candidates: list[_Candidate]) -> Outcome:
+    if qualifying := [c.trail.name for c in candidates if c.qualifies]:
+        return Outcome(
+            Status.PASS,
+            f"Trail {', '.join(qualifying)} is multi-region, logging, captures read and write "
+            "management events and passes TW001–TW005.",
+        )
+    # Not knowing is not failing: a candidate that only lacks facts, or a failed listing,
+    # might have qualified.
+    unknown = [c for c in candidates if not c.problems]
+    if inventory.errors or unknown:
+        reasons = [e.describe() for e in inventory.errors]
+        reasons += [f"trail {c.trail.name}: {'; '.join(c.unknown)}" for c in unknown]
+        fixes = [fix for c in unknown for fix in c.fixes]
+        if inventory.errors or not fixes:
+            fixes.append(
+                "Make the failed calls succeed for the scanning principal (AWS's SecurityAudit "
+                "managed policy grants them) and scan again."
+            )
+        return Outcome(
+            Status.ERROR,
+            f"No trail is known to qualify; these could not be read: {'; '.join(reasons)}.",
+            " ".join(dict.fromkeys(fixes)),
+        )
+    if not candidates:
+        return Outcome(
+            Status.FAIL,
+            "The account has no trail, so its activity is not recorded.",
+            "aws cloudtrail create-trail --name management-events --s3-bucket-name BUCKET "
+            "--is-multi-region-trail, then aws cloudtrail start-logging --name management-events",
+        )
+    multi = [c for c in candidates if c.trail.config and c.trail.config.is_multi_region]
+    if not multi:
+        names = ", ".join(c.trail.name for c in candidates)
+        return Outcome(
+            Status.FAIL,
+            f"No multi-region trail: the trails that apply ({names}) are single-region.",
+            candidates[0].fixes[0],
+        )
+    best = min(multi, key=lambda c: len(c.problems))  # the first of the closest ones
+    return Outcome(
+        Status.FAIL,
+        f"No trail qualifies: trail {best.trail.name} is multi-region but "
+        f"{' and '.join(best.problems)}.",
+        "; ".join(best.fixes),
+    )

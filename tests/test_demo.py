@@ -1,0 +1,51 @@
+"""`trailwarden demo`: the real scan over HTTP against the seeded simulated accounts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from trailwarden.checks import CHECKS
+from trailwarden.demo.account import MAIN, SANDBOX, TRAILS
+from trailwarden.demo.run import run_demo, seeded_simulation
+from trailwarden.findings import Report, Status
+from trailwarden.scan import scan_account
+
+
+@pytest.fixture(scope="module")
+def report(moto_server) -> Report:
+    # run_demo starts its own server; the session's server must not be reset under it.
+    return run_demo()
+
+
+def test_every_check_passes_somewhere_and_fails_somewhere(report):
+    seen: dict[str, set[Status]] = defaultdict(set)
+    for finding in report.findings:
+        seen[finding.check_id].add(finding.status)
+    for check_id in CHECKS:
+        assert {Status.PASS, Status.FAIL} <= seen[check_id], check_id
+
+
+def test_demo_covers_at_least_six_trails_over_three_regions(report):
+    trails = {f.resource_id for f in report.findings if f.resource_type == "AWS::CloudTrail::Trail"}
+    regions = {f.region for f in report.findings if f.region != "global"}
+    assert len(trails) == len(TRAILS) >= 6
+    assert len(regions) >= 3
+    assert report.accounts == (MAIN, SANDBOX)
+
+
+def test_demo_findings_have_no_errors_and_every_trail_is_reported_once_per_check(report):
+    assert report.counts()[Status.ERROR] == 0
+    keys = [(f.check_id, f.resource_id) for f in report.findings]
+    assert len(keys) == len(set(keys))
+
+
+def test_demo_main_account_takes_fewer_calls_than_prowler(moto_server):
+    # Prowler makes about 30 calls for its single CloudWatch check on an account of six
+    # trails over four regions (the demo's main account).
+    with seeded_simulation() as aws:
+        stats = scan_account(aws.factory(MAIN)).report.stats
+    assert stats.api_calls < 30
+    assert stats.api_calls_by_action["cloudtrail:ListTrails"] == 1
+    assert stats.api_calls_by_action["cloudtrail:DescribeTrails"] == 4  # one per home region
