@@ -54,26 +54,28 @@ def render_table(report: Report, console: Console) -> None:
                 title=Text(resource_id, style="bold cyan"),
                 title_justify="left",
                 show_edge=False,
+                show_header=False,
                 expand=True,
+                box=None,
+                padding=(0, 1),
             )
             table.add_column("check", no_wrap=True)
-            table.add_column("status", no_wrap=True)
-            table.add_column("severity", no_wrap=True)
-            table.add_column("title / message", ratio=1)
+            table.add_column("status", no_wrap=True, min_width=len("NOT_APPLICABLE"))
+            # Full ARNs matter to an auditor: fold long words instead of cutting them.
+            table.add_column("message", ratio=1, overflow="fold")
             for f in on_resource:
-                detail = Text(f.title, style="bold")
-                detail.append("\n" + f.message, style="default")
-                table.add_row(
-                    f.check_id,
-                    Text(f.status.value, style=status_style(f.status)),
-                    f.severity.value.lower(),
-                    detail,
-                )
+                status = Text(f.status.value, style=status_style(f.status))
+                if f.status in (Status.FAIL, Status.ERROR):
+                    status.append(f" {f.severity.value.lower()}", style="dim")
+                # Text(): AWS messages may contain "[...]", which rich would read as markup.
+                table.add_row(f.check_id, status, Text(f.message))
             console.print(table)
             console.print()
     counts = report.counts()
     style = "bold red" if counts[Status.FAIL] or counts[Status.ERROR] else "bold green"
     console.print(Text(summary_line(report), style=style))
+    if counts[Status.FAIL] or counts[Status.ERROR]:
+        console.print("`trailwarden explain TWxxx` tells why a check matters and how to fix it.")
     stats = report.stats
     if stats.api_calls:
         console.print(f"{stats.api_calls} AWS API calls in {stats.duration_s:.2f} s", style="dim")
