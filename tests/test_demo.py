@@ -8,15 +8,20 @@ import pytest
 
 from trailwarden.checks import CHECKS
 from trailwarden.demo.account import MAIN, SANDBOX, TRAILS
-from trailwarden.demo.run import run_demo, seeded_simulation
+from trailwarden.demo.run import DemoResult, run_demo, seeded_simulation
 from trailwarden.findings import Report, Status
 from trailwarden.scan import scan_account
 
 
 @pytest.fixture(scope="module")
-def report(moto_server) -> Report:
+def demo(moto_server) -> DemoResult:
     # run_demo starts its own server; the session's server must not be reset under it.
     return run_demo()
+
+
+@pytest.fixture(scope="module")
+def report(demo) -> Report:
+    return demo.report
 
 
 def test_every_check_passes_somewhere_and_fails_somewhere(report):
@@ -49,3 +54,17 @@ def test_demo_main_account_takes_fewer_calls_than_prowler(moto_server):
     assert stats.api_calls < 30
     assert stats.api_calls_by_action["cloudtrail:ListTrails"] == 1
     assert stats.api_calls_by_action["cloudtrail:DescribeTrails"] == 4  # one per home region
+
+
+def test_demo_plans_a_fix_for_every_failing_main_account_trail_check(demo):
+    failing = {
+        (f.resource_id, f.check_id)
+        for f in demo.report.findings
+        if f.status is Status.FAIL and f.account_id == MAIN and f.check_id in FIXABLE
+    }
+    fixed = {(s.trail_arn, check) for s in demo.plan.steps for check in s.fixes}
+    assert failing and failing <= fixed
+    assert demo.plan.account_id == MAIN
+
+
+FIXABLE = {"TW001", "TW002", "TW003", "TW006", "TW007"}

@@ -20,6 +20,8 @@ from trailwarden.errors import Error
 if TYPE_CHECKING:
     from trailwarden.checks import CheckOptions
     from trailwarden.findings import Report
+    from trailwarden.inventory import Inventory
+    from trailwarden.remediate.model import Plan
 
 __all__ = ["main"]
 
@@ -146,17 +148,26 @@ def _common_scan_options(func: F) -> F:
     return func
 
 
+def _aws_options(func: F) -> F:
+    options = [
+        click.option("--profile", help="AWS profile to use (default: boto3's credential chain)."),
+        click.option(
+            "--regions", metavar="R1,R2", help="Only trails homed in (or covering) these regions."
+        ),
+        click.option(
+            "--endpoint-url",
+            envvar="AWS_ENDPOINT_URL",
+            metavar="URL",
+            help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command()
-@click.option("--profile", help="AWS profile to use (default: boto3's credential chain).")
-@click.option(
-    "--regions", metavar="R1,R2", help="Only trails homed in (or covering) these regions."
-)
-@click.option(
-    "--endpoint-url",
-    envvar="AWS_ENDPOINT_URL",
-    metavar="URL",
-    help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS).",
-)
+@_aws_options
 @click.option(
     "--inventory",
     "inventory_file",
@@ -237,6 +248,12 @@ def explain(check_id: str | None) -> None:
 
 @cli.command()
 @_common_scan_options
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Keep the simulated account running and print the environment to use it "
+    "(try scan, fix --apply and rollback against it); Ctrl-C stops it.",
+)
 @_handle_errors
 def demo(
     fmt: str,
@@ -244,20 +261,213 @@ def demo(
     max_delivery_age: str,
     min_retention_days: int,
     checks: tuple[str, ...],
+    serve: bool,
 ) -> None:
-    """Scan a simulated account on loopback: no credentials, no network.
+    """Scan a simulated account on loopback and plan its fix: no credentials, no network.
 
-    Exits 0 when the demo ran (its account is built to fail checks on purpose).
+    Exits 0 when the demo ran (its accounts are broken on purpose).
     """
+    if serve:
+        _serve_demo()
+        return
     from trailwarden.demo.run import run_demo
 
     options = _check_options(max_delivery_age, min_retention_days, checks)
-    if fmt == "table" and output is None:
+    interactive = fmt == "table" and output is None
+    if interactive:
         click.echo(
-            "Starting a simulated AWS account on 127.0.0.1 (moto) and scanning it over HTTP…",
+            "Starting a simulated AWS on 127.0.0.1 (moto) and scanning its two accounts over HTTP…",
             err=True,
         )
-    _emit(run_demo(options), fmt, output)
+    result = run_demo(options)
+    _emit(result.report, fmt, output)
+    if interactive:
+        from rich.console import Console
+
+        from trailwarden.remediate.render import render_text
+
+        console = Console()
+        console.rule(f"trailwarden fix — the plan for account {result.plan.account_id}")
+        render_text(result.plan, console)
+
+
+def _serve_demo() -> None:
+    import shlex
+
+    from trailwarden.demo.account import MAIN
+    from trailwarden.demo.run import seeded_simulation
+
+    with seeded_simulation() as aws:
+        env = aws.environment(MAIN)
+        click.echo(f"Simulated AWS account {MAIN} at {aws.endpoint_url}. In another shell:\n")
+        for name, value in env.items():
+            click.echo(f"  export {name}={shlex.quote(value)}")
+        click.echo("  unset AWS_PROFILE AWS_SESSION_TOKEN")
+        click.echo("  trailwarden scan; trailwarden fix; trailwarden fix --apply --yes\n")
+        click.echo("Press Ctrl-C to stop.")
+        try:
+            import time
+
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
+
+
+@cli.command()
+@_aws_options
+@click.option(
+    "--trail", "trails", multiple=True, metavar="NAME|ARN", help="Only fix this trail (repeatable)."
+)
+@click.option(
+    "--check",
+    "checks",
+    multiple=True,
+    metavar="TWxxx",
+    help="Only fix the findings of this check (repeatable).",
+)
+@click.option(
+    "--log-group-name",
+    metavar="NAME",
+    help="Log group to create or repoint to (default: aws-cloudtrail-logs/<trail>).",
+)
+@click.option(
+    "--retention-days",
+    type=click.IntRange(min=1),
+    default=365,
+    show_default=True,
+    help="Retention of created log groups, and the TW007 fix.",
+)
+@click.option("--kms-key-id", metavar="ARN", help="KMS key for created log groups.")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "cli", "terraform", "cloudformation"]),
+    help="How to show the plan: for people, JSON, or the same change as AWS CLI commands, "
+    "Terraform or CloudFormation.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the plan to FILE instead of standard output.",
+)
+@click.option("--apply", "do_apply", is_flag=True, help="Make the changes (default: only plan).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation with --apply.")
+@click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal file for --apply (default: ./trailwarden-journal-<time>.jsonl).",
+)
+@_handle_errors
+def fix(
+    profile: str | None,
+    regions: str | None,
+    endpoint_url: str | None,
+    trails: tuple[str, ...],
+    checks: tuple[str, ...],
+    log_group_name: str | None,
+    retention_days: int,
+    kms_key_id: str | None,
+    fmt: str,
+    output: Path | None,
+    do_apply: bool,
+    yes: bool,
+    journal: Path | None,
+) -> None:
+    """Plan (and with --apply, make) the changes that make failing checks pass.
+
+    Exit codes: 0 nothing to do or the apply completed; 1 changes are planned but not
+    applied, or the apply stopped on a failure; 2 could not run.
+    """
+    from trailwarden.checks import get_check
+    from trailwarden.collect.clients import open_factory
+    from trailwarden.fix import plan_fix
+    from trailwarden.remediate.plan import FixOptions
+
+    fix_options = FixOptions(
+        log_group_name=log_group_name,
+        retention_days=retention_days,
+        kms_key_id=kms_key_id,
+        trails=frozenset(trails) or None,
+        checks=frozenset(get_check(c).id for c in checks) or None,
+    )
+    factory = open_factory(profile=profile, endpoint_url=endpoint_url)
+    planned = plan_fix(factory, fix_options, regions=_split_regions(regions))
+    _emit_plan(planned.plan, planned.inventory, fmt, output)
+    if not do_apply or planned.plan.is_empty:
+        sys.exit(0 if planned.plan.is_empty else 1)
+    if sys.stdin.isatty() and not yes:
+        click.confirm(f"Apply these {len(planned.plan.steps)} changes?", abort=True, err=True)
+    from trailwarden.remediate.apply import apply_plan
+    from trailwarden.remediate.journal import default_journal_path
+
+    result = apply_plan(planned.plan, factory, journal or default_journal_path())
+    click.echo(result.summary(), err=True)
+    sys.exit(0 if result.ok else 1)
+
+
+def _emit_plan(plan: Plan, inventory: Inventory, fmt: str, output: Path | None) -> None:
+    from rich.console import Console
+
+    from trailwarden.remediate import render
+
+    if fmt == "text":
+        if output is None:
+            render.render_text(plan, Console())
+            return
+        import io
+
+        console = Console(record=True, width=120, file=io.StringIO())
+        render.render_text(plan, console)
+        _write(output, console.export_text().encode())
+        return
+    data = render.render_machine(plan, inventory, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _write(output, data)
+
+
+@cli.command()
+@click.argument("journal_file", metavar="JOURNAL", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--profile", help="AWS profile to use (default: boto3's credential chain).")
+@click.option(
+    "--endpoint-url",
+    envvar="AWS_ENDPOINT_URL",
+    metavar="URL",
+    help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--delete-used-log-groups",
+    is_flag=True,
+    help="Also delete log groups the apply created that have since received events.",
+)
+@_handle_errors
+def rollback(
+    journal_file: Path,
+    profile: str | None,
+    endpoint_url: str | None,
+    yes: bool,
+    delete_used_log_groups: bool,
+) -> None:
+    """Undo exactly what one `fix --apply` did, in reverse order, and nothing else."""
+    from trailwarden.collect.clients import open_factory
+    from trailwarden.remediate.journal import read_journal
+    from trailwarden.remediate.rollback import rollback as undo
+
+    state = read_journal(journal_file)
+    click.echo(state.describe(), err=True)
+    if sys.stdin.isatty() and not yes:
+        click.confirm("Roll these changes back?", abort=True, err=True)
+    factory = open_factory(profile=profile, endpoint_url=endpoint_url)
+    result = undo(journal_file, factory, delete_used_log_groups=delete_used_log_groups)
+    click.echo(result.summary(), err=True)
+    sys.exit(0 if result.ok else 1)
 
 
 def main() -> None:

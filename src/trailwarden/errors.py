@@ -7,6 +7,9 @@ The tree::
     ├── UnknownRegionError       a --regions name AWS does not know
     ├── InventoryFileError       an inventory file that cannot be read or parsed
     ├── UnknownCheckError        a check id that does not exist
+    ├── FilterPatternError       a CloudWatch Logs filter pattern that cannot be compiled
+    │   └── FilterPatternSyntaxError  (trailwarden.filterpattern): position + what was expected
+    ├── JournalError             an apply journal that cannot be written, read or parsed
     └── UsageError               any other bad argument
 
 Failures to *evaluate* a check (AccessDenied on one API call, say) are not errors:
@@ -18,7 +21,9 @@ from __future__ import annotations
 __all__ = [
     "CredentialsError",
     "Error",
+    "FilterPatternError",
     "InventoryFileError",
+    "JournalError",
     "UnknownCheckError",
     "UnknownRegionError",
     "UsageError",
@@ -43,6 +48,14 @@ class InventoryFileError(Error):
 
 class UnknownCheckError(Error):
     """A check id that trailwarden does not have."""
+
+
+class JournalError(Error):
+    """An apply journal that cannot be created, read, appended to or parsed."""
+
+
+class FilterPatternError(Error):
+    """A CloudWatch Logs filter pattern that cannot be compiled."""
 
 
 class UsageError(Error):

@@ -8,6 +8,7 @@ raises the same ``ClientError`` a real denial would produce.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable
@@ -26,6 +27,7 @@ class Denial:
     resource: str | None = None  # a request parameter's exact value, e.g. a role name
     region: str | None = None
     code: str | None = None  # default: AccessDeniedException (JSON APIs) / AccessDenied
+    times: int | None = None  # None: every matching request; else only the next N
 
 
 _lock = threading.Lock()
@@ -39,10 +41,12 @@ def deny(
     resource: str | None = None,
     region: str | None = None,
     code: str | None = None,
+    times: int | None = None,
 ) -> None:
-    """Fail requests for ``action`` that match every given filter with an access error."""
+    """Fail requests for ``action`` that match every given filter with an access error
+    (only the next ``times`` of them, when given: e.g. an error that clears on retry)."""
     with _lock:
-        _denials.append(Denial(action, account_id, resource, region, code))
+        _denials.append(Denial(action, account_id, resource, region, code, times))
 
 
 def clear_denials() -> None:
@@ -100,8 +104,22 @@ def _denial_for(self: Any) -> Denial | None:
         if d.account_id not in (None, self.current_account) or d.region not in (None, self.region):
             continue
         if d.resource is None or d.resource in values:
-            return d
+            return d if d.times is None else _use_once(d)
     return None
+
+
+def _use_once(denial: Denial) -> Denial | None:
+    """Count one use of a denial limited to ``times`` requests (None: already used up)."""
+    with _lock:
+        if denial not in _denials:  # another request used it up meanwhile
+            return None
+        i = _denials.index(denial)
+        assert denial.times is not None
+        if denial.times <= 1:
+            del _denials[i]
+        else:
+            _denials[i] = dataclasses.replace(denial, times=denial.times - 1)
+    return denial
 
 
 def _param_values(self: Any) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,17 @@ if TYPE_CHECKING:
     from trailwarden.checks import CheckOptions
     from trailwarden.demo.simulated_aws import SimulatedAws
     from trailwarden.findings import Report
+    from trailwarden.remediate.model import Plan
 
-__all__ = ["DEMO_ACCOUNTS", "run_demo", "seeded_simulation"]
+__all__ = ["DEMO_ACCOUNTS", "DemoResult", "run_demo", "seeded_simulation"]
 
 DEMO_ACCOUNTS = (MAIN, SANDBOX)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    report: Report  # both accounts
+    plan: Plan  # `trailwarden fix` for the main account (not applied)
 
 
 @contextmanager
@@ -29,15 +37,18 @@ def seeded_simulation(now: datetime | None = None) -> Iterator[SimulatedAws]:
         yield aws
 
 
-def run_demo(options: CheckOptions | None = None) -> Report:
-    """Seed the simulated accounts, scan each as a user would, return one report."""
+def run_demo(options: CheckOptions | None = None) -> DemoResult:
+    """Seed the simulated accounts, scan each as a user would, plan the main account's fix."""
+    from trailwarden.fix import plan_fix
+    from trailwarden.remediate.plan import FixOptions
     from trailwarden.scan import scan_account
 
     with seeded_simulation() as aws:
         reports = [
             scan_account(aws.factory(account), options=options).report for account in DEMO_ACCOUNTS
         ]
+        plan = plan_fix(aws.factory(MAIN), FixOptions(), check_options=options).plan
     merged = reports[0]
     for report in reports[1:]:
         merged = merged.merged_with(report)
-    return merged
+    return DemoResult(report=merged, plan=plan)

@@ -1,0 +1,261 @@
+"""Recursive-descent parser for JSON (``{ ... }``) and space-delimited (``[ ... ]``) bodies.
+
+Grammar (whitespace between tokens is free, so ``NOT  EXISTS`` is ``NOT EXISTS``)::
+
+    json        = "{" expression "}"
+    expression  = conjunction { "||" conjunction }       -- precedence: () > && > ||
+    conjunction = primary { "&&" primary }               -- (FilterAndPatternSyntax.html)
+    primary     = "(" expression ")" | condition
+    condition   = selector OPERATOR value | selector IS (NULL|TRUE|FALSE) | selector NOT EXISTS
+    delimited   = "[" field { "," field } "]"
+    field       = "" | "..." | name | expression         -- conditions on that name only
+
+Keywords (IS, NOT, EXISTS, NULL, TRUE, FALSE) are matched without regard to case; the docs
+only show them in capitals and nothing is lost by also accepting ``not exists``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import NoReturn
+
+from .errors import FilterPatternSyntaxError, describe
+from .lexer import Token, TokenKind, tokenize
+from .regex import compile_regex
+from .selector import Selector, parse_selector
+from .values import RELATIONAL, Literal, LiteralKind, parse_number
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "Check",
+    "CheckKind",
+    "Comparison",
+    "Field",
+    "Node",
+    "Selector",
+    "parse_delimited",
+    "parse_json",
+]
+
+MAX_DEPTH = 64  # nested parentheses; keeps recursion far from Python's limit
+MAX_REGEXES = 2  # "a limit of 2 regex for each filter pattern" (JSON and delimited)
+MAX_WILDCARD_SELECTORS = 3  # "up to three wildcard selectors in a filter pattern"
+_FIELD_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+class CheckKind(enum.Enum):
+    IS_NULL = "IS NULL"
+    IS_TRUE = "IS TRUE"
+    IS_FALSE = "IS FALSE"
+    NOT_EXISTS = "NOT EXISTS"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    subject: Selector | str  # a JSON selector, or a space-delimited field's name
+    op: str
+    literal: Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    selector: Selector
+    check: CheckKind
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Node, ...]
+
+
+Node = Comparison | Check | AllOf | AnyOf
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    position: int
+    name: str | None = None  # None: an unnamed field ('[a, , b]' or a trailing ',')
+    ellipsis: bool = False
+    condition: Node | None = None
+
+
+class _Parser:
+    """Expressions of conditions; subclasses say what a single condition is."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.index = 0
+        self.regexes = 0
+
+    def peek(self, ahead: int = 0) -> Token:
+        return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
+
+    def next(self) -> Token:
+        token = self.peek()
+        self.index = min(self.index + 1, len(self.tokens) - 1)
+        return token
+
+    @staticmethod
+    def fail(expected: str, token: Token, hint: str = "") -> NoReturn:
+        raise FilterPatternSyntaxError(token.position, expected, token.shown(), hint)
+
+    def expression(self, depth: int) -> Node:
+        items = [self.conjunction(depth)]
+        while self.peek().kind is TokenKind.OR:
+            self.next()
+            items.append(self.conjunction(depth))
+        flat = [x for item in items for x in (item.items if isinstance(item, AnyOf) else (item,))]
+        return flat[0] if len(flat) == 1 else AnyOf(tuple(flat))
+
+    def conjunction(self, depth: int) -> Node:
+        items = [self.primary(depth)]
+        while self.peek().kind is TokenKind.AND:
+            self.next()
+            items.append(self.primary(depth))
+        flat = [x for item in items for x in (item.items if isinstance(item, AllOf) else (item,))]
+        return flat[0] if len(flat) == 1 else AllOf(tuple(flat))
+
+    def primary(self, depth: int) -> Node:
+        if self.peek().kind is not TokenKind.LPAREN:
+            return self.condition()
+        opening = self.next()
+        if depth >= MAX_DEPTH:
+            self.fail(f"at most {MAX_DEPTH} nested parentheses", opening)
+        node = self.expression(depth + 1)
+        closing = self.next()
+        if closing.kind is not TokenKind.RPAREN:
+            self.fail("'&&', '||' or ')'", closing)
+        return node
+
+    def condition(self) -> Node:
+        raise NotImplementedError
+
+    def value(self, op: Token) -> Literal:
+        token = self.next()
+        wants_number = op.text in RELATIONAL
+        number_expected = f"a number after '{op.text}'"
+        if token.kind is TokenKind.WORD:
+            number = parse_number(token.text)
+            if number is not None:
+                return Literal(LiteralKind.NUMBER, token.text, token.position, number=number)
+            if wants_number:
+                self.fail(number_expected, token)
+            return Literal(LiteralKind.TEXT, token.text, token.position)
+        if token.kind is TokenKind.STRING and not wants_number:
+            return Literal(LiteralKind.TEXT, token.value, token.position)
+        if token.kind is TokenKind.REGEX and not wants_number:
+            self.regexes += 1
+            if self.regexes > MAX_REGEXES:
+                self.fail(f"at most {MAX_REGEXES} regular expressions in a pattern", token)
+            regex = compile_regex(token.value, token.position + 1)
+            return Literal(LiteralKind.REGEX, token.value, token.position, regex=regex)
+        self.fail(number_expected if wants_number else f"a value after '{op.text}'", token)
+
+
+_IS_CHECKS = {"NULL": CheckKind.IS_NULL, "TRUE": CheckKind.IS_TRUE, "FALSE": CheckKind.IS_FALSE}
+
+
+class _JsonParser(_Parser):
+    def __init__(self, tokens: list[Token]) -> None:
+        super().__init__(tokens)
+        self.wildcard_selectors = 0
+
+    def condition(self) -> Node:
+        token = self.next()
+        if token.kind is not TokenKind.SELECTOR:
+            self.fail("a selector such as '$.eventName', or '('", token)
+        selector = parse_selector(token)
+        if selector.has_wildcard:
+            self.wildcard_selectors += 1
+            if self.wildcard_selectors > MAX_WILDCARD_SELECTORS:
+                self.fail("at most 3 wildcard selectors in a pattern (AWS quota)", token)
+        op = self.next()
+        if op.kind is TokenKind.OPERATOR:
+            return Comparison(selector, op.text, self.value(op))
+        keyword = op.text.upper() if op.kind is TokenKind.WORD else ""
+        if keyword == "IS":
+            word = self.next()
+            check = _IS_CHECKS.get(word.text.upper()) if word.kind is TokenKind.WORD else None
+            if check is None:
+                hint = "IS NOT is not supported" if word.text.upper() == "NOT" else ""
+                self.fail("NULL, TRUE or FALSE after IS", word, hint)
+            return Check(selector, check)
+        if keyword == "NOT":
+            word = self.next()
+            if word.kind is not TokenKind.WORD or word.text.upper() != "EXISTS":
+                self.fail("EXISTS after NOT", word)
+            return Check(selector, CheckKind.NOT_EXISTS)
+        hint = "CloudWatch Logs supports NOT EXISTS but not EXISTS" if keyword == "EXISTS" else ""
+        expected = f"an operator (=, !=, <, <=, >, >=), IS or NOT EXISTS after {token.shown()}"
+        self.fail(expected, op, hint)
+
+
+class _DelimitedParser(_Parser):
+    def __init__(self, tokens: list[Token]) -> None:
+        super().__init__(tokens)
+        self.field_name: str | None = None
+
+    def field(self) -> Field:
+        token = self.peek()
+        if token.kind in (TokenKind.COMMA, TokenKind.END):
+            return Field(token.position)
+        if token.kind is TokenKind.WORD and token.text == "...":
+            self.next()
+            return Field(token.position, ellipsis=True)
+        if token.kind is TokenKind.WORD and self.peek(1).kind in (TokenKind.COMMA, TokenKind.END):
+            self.next()
+            if not _FIELD_NAME.fullmatch(token.text):
+                self.fail("a field name (letters, digits and '_') or '...'", token)
+            return Field(token.position, name=token.text)
+        self.field_name = None
+        condition = self.expression(0)
+        return Field(token.position, name=self.field_name, condition=condition)
+
+    def condition(self) -> Node:
+        name = self.next()
+        if name.kind is not TokenKind.WORD or not _FIELD_NAME.fullmatch(name.text):
+            self.fail("a field name (letters, digits and '_'), '...' or '('", name)
+        if self.field_name is None:
+            self.field_name = name.text
+        elif name.text != self.field_name:
+            # AWS answers "Invalid filter pattern" to the docs' own
+            # '[..., status_code = 4* && bytes > 1000]' (awsdocs/amazon-cloudwatch-logs-
+            # user-guide issue 21): a field's conditions test that field only.
+            self.fail(f"a condition on {describe(self.field_name)}", name)
+        op = self.next()
+        if op.kind is not TokenKind.OPERATOR:
+            self.fail(f"an operator (=, !=, <, <=, >, >=) after {name.shown()}", op)
+        return Comparison(name.text, op.text, self.value(op))
+
+
+def parse_json(text: str) -> Node:
+    """The condition tree of a JSON pattern (``text`` starts with '{' and ends with '}')."""
+    parser = _JsonParser(tokenize(text, 1, len(text) - 1, "'}'"))
+    node = parser.expression(0)
+    end = parser.next()
+    if end.kind is not TokenKind.END:
+        parser.fail("'&&', '||' or '}'", end)
+    return node
+
+
+def parse_delimited(text: str) -> tuple[Field, ...]:
+    """The fields of a space-delimited pattern (``text`` starts with '[' and ends with ']')."""
+    parser = _DelimitedParser(tokenize(text, 1, len(text) - 1, "']'"))
+    if parser.peek().kind is TokenKind.END:
+        parser.fail("a field name or '...'", parser.peek())
+    fields: list[Field] = []
+    while True:
+        fields.append(parser.field())
+        separator = parser.next()
+        if separator.kind is TokenKind.END:
+            return tuple(fields)
+        if separator.kind is not TokenKind.COMMA:
+            parser.fail("',' or ']'", separator)

@@ -1,0 +1,49 @@
+"""`trailwarden fix`: scan, plan the changes that make the failing checks pass, apply them.
+
+Planning is pure (:mod:`trailwarden.remediate.plan`); this module only strings the layers
+together: scan → look up what the plan would create or reuse → plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from trailwarden.checks import CheckOptions
+
+if TYPE_CHECKING:
+    from trailwarden.collect.clients import ClientFactory
+    from trailwarden.findings import Report
+    from trailwarden.inventory import Inventory
+    from trailwarden.remediate.model import Plan
+    from trailwarden.remediate.plan import FixOptions
+
+__all__ = ["PlannedFix", "plan_fix"]
+
+
+@dataclass(frozen=True)
+class PlannedFix:
+    plan: Plan
+    inventory: Inventory  # with the resources the plan would create or reuse looked up
+    report: Report  # the scan the plan answers
+
+
+def plan_fix(
+    factory: ClientFactory,
+    fix_options: FixOptions,
+    *,
+    regions: Sequence[str] | None = None,
+    check_options: CheckOptions | None = None,
+) -> PlannedFix:
+    """Scan the account behind ``factory`` and plan the fix (no change is made)."""
+    from trailwarden.remediate.lookup import complete_inventory
+    from trailwarden.remediate.plan import make_plan, wanted_resources
+    from trailwarden.scan import scan_account
+
+    scanned = scan_account(factory, regions=regions, options=check_options or CheckOptions())
+    findings = scanned.report.findings
+    wanted = wanted_resources(scanned.inventory, findings, fix_options)
+    inventory = complete_inventory(factory, scanned.inventory, wanted)
+    plan = make_plan(inventory, findings, fix_options)
+    return PlannedFix(plan=plan, inventory=inventory, report=scanned.report)

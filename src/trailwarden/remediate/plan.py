@@ -1,0 +1,122 @@
+"""Planning: findings + inventory → :class:`~trailwarden.remediate.model.Plan` (pure).
+
+``before`` / ``after`` of each step, by action (keys are snake_case, values JSON)::
+
+    CREATE_LOG_GROUP           None → {log_group_name, kms_key_id, tags}
+    PUT_RETENTION_POLICY       {retention_in_days} → {log_group_name, retention_in_days}
+    CREATE_ROLE                None → {role_name, path, assume_role_policy, description, tags}
+    PUT_ROLE_POLICY            {policy_name, policy_document|None} → {role_name, policy_name,
+                               policy_document}
+    UPDATE_ASSUME_ROLE_POLICY  {role_name, assume_role_policy} → same keys
+    UPDATE_TRAIL               {cloud_watch_logs_log_group_arn, cloud_watch_logs_role_arn} →
+                               same keys (log group ARN with CloudTrail's ``:*`` suffix)
+    START_LOGGING              {is_logging: false} → {is_logging: true}
+
+Targets are ARNs: the log group key (no ``:*``), the role, the trail. What is planned for
+each check is in :mod:`.integration` (TW001–TW003) and :mod:`.planner` (TW004–TW007).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from trailwarden.arns import LogGroupRef, parse_arn
+from trailwarden.errors import UsageError
+from trailwarden.findings import Finding
+from trailwarden.inventory import Inventory, Trail
+from trailwarden.remediate.model import Plan
+from trailwarden.remediate.planner import Planner
+from trailwarden.remediate.policies import (
+    RETENTION_DAYS,
+    default_log_group_name,
+    log_group_name_problem,
+    role_name,
+)
+
+__all__ = ["FixOptions", "Wanted", "desired_names", "make_plan", "wanted_resources"]
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """What ``trailwarden fix`` may change; invalid values raise :class:`UsageError`."""
+
+    log_group_name: str | None = None  # for the one trail that needs a log group
+    retention_days: int = 365
+    kms_key_id: str | None = None  # a KMS key ARN, for log groups trailwarden creates
+    trails: frozenset[str] | None = None  # names or ARNs; None: every trail
+    checks: frozenset[str] | None = None  # check ids; None: every check
+
+    def __post_init__(self) -> None:
+        if self.retention_days not in RETENTION_DAYS:
+            raise UsageError(
+                f"--retention-days must be one of the values CloudWatch Logs accepts "
+                f"({', '.join(map(str, RETENTION_DAYS))}), not {self.retention_days}."
+            )
+        if self.log_group_name is not None and (
+            problem := log_group_name_problem(self.log_group_name)
+        ):
+            raise UsageError(f"--log-group-name: {problem}.")
+        key = parse_arn(self.kms_key_id) if self.kms_key_id is not None else None
+        if self.kms_key_id is not None and (
+            key is None or key.service != "kms" or not key.resource.startswith("key/")
+        ):
+            # CreateLogGroup takes the key's ARN, not its id or an alias.
+            # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+            raise UsageError(
+                f"--kms-key-id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), "
+                f"not {self.kms_key_id!r}."
+            )
+        if self.checks is not None:
+            from trailwarden.checks import get_check
+
+            object.__setattr__(self, "checks", frozenset(get_check(c).id for c in self.checks))
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """Resources the plan would create or reuse that the inventory does not describe yet:
+    look them up (a record with ``exists=False`` when absent) and plan again."""
+
+    log_groups: tuple[LogGroupRef, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()  # (role ARN, role name)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.log_groups or self.roles)
+
+
+def desired_names(trail: Trail, options: FixOptions) -> tuple[str, str]:
+    """(log group name, role name) trailwarden would create for ``trail``; the role gets
+    ``-2`` instead when that name is taken by a role it must not change."""
+    return options.log_group_name or default_log_group_name(trail), role_name(trail)
+
+
+def wanted_resources(
+    inventory: Inventory, findings: Sequence[Finding], options: FixOptions
+) -> Wanted:
+    """What to look up before :func:`make_plan`; one round of lookups is enough."""
+    planner = _planner(inventory, findings, options)
+    planner.run()
+    return Wanted(tuple(planner.missing_groups.values()), tuple(planner.missing_roles.items()))
+
+
+def make_plan(inventory: Inventory, findings: Sequence[Finding], options: FixOptions) -> Plan:
+    """The plan that makes the failing findings pass; the same inputs give the same plan.
+
+    A resource the plan needs but the inventory does not describe is taken not to exist
+    (see :func:`wanted_resources`).
+    """
+    return _planner(inventory, findings, options).run()
+
+
+def _planner(inventory: Inventory, findings: Sequence[Finding], options: FixOptions) -> Planner:
+    if options.trails is not None:
+        known = {t.name for t in inventory.trails} | {t.arn for t in inventory.trails}
+        if unknown := sorted(options.trails - known):
+            names = ", ".join(sorted({t.name for t in inventory.trails})) or "none"
+            raise UsageError(
+                f"No trail {', '.join(unknown)} in account {inventory.account_id} "
+                f"(its trails: {names})."
+            )
+    return Planner(inventory, findings, options)

@@ -1,0 +1,220 @@
+"""The planning pass behind :func:`.plan.make_plan` and :func:`.plan.wanted_resources`.
+
+One pass over the selected trails, in inventory order. Every inventory lookup goes
+through :meth:`Planner.group` / :meth:`Planner.role`, which remember what was missing: that
+list is what :func:`.plan.wanted_resources` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from trailwarden.arns import LogGroupRef, parse_log_group_arn, parse_role_arn
+from trailwarden.errors import UsageError
+from trailwarden.findings import Finding, Status
+from trailwarden.inventory import Inventory, LogGroup, Role, Trail
+from trailwarden.remediate.integration import INTEGRATION, plan_integration
+from trailwarden.remediate.model import Action, Plan, Skip, Step
+from trailwarden.remediate.steps import ORDER, deletes_older, put_retention, start_logging
+
+if TYPE_CHECKING:
+    from trailwarden.remediate.plan import FixOptions
+
+__all__ = ["Planner"]
+
+_CAUSES = ("TW001", "TW002", "TW003", "TW006")  # what TW004/TW005 failures are explained by
+
+
+class Planner:
+    """Plans once; :attr:`missing_groups` / :attr:`missing_roles` hold the lookup misses."""
+
+    def __init__(self, inventory: Inventory, findings: Sequence[Finding], options: FixOptions):
+        self.inventory, self.options = inventory, options
+        self.findings: dict[str, dict[str, Finding]] = {}
+        for f in findings:
+            self.findings.setdefault(f.resource_id, {}).setdefault(f.check_id, f)
+        self.steps: list[Step] = []
+        self.skips: list[Skip] = []
+        self.missing_groups: dict[str, LogGroupRef] = {}
+        self.missing_roles: dict[str, str] = {}  # ARN → name
+        self.created_groups: set[str] = set()  # log group keys a step creates
+        self.claimed_roles: set[str] = set()  # role ARNs a trail of this plan will use
+        self.named_group_for: list[str] = []  # trails given options.log_group_name
+        self._explain: list[tuple[Trail, str]] = []  # (trail, TW004/TW005) to diagnose
+
+    # -- lookups that remember what the inventory lacks ---------------------------------
+    def group(self, ref: LogGroupRef) -> LogGroup | None:
+        found = self.inventory.log_group(ref.key)
+        if found is None and ref.account_id == self.inventory.account_id:
+            self.missing_groups.setdefault(ref.key, ref)
+        return found
+
+    def role(self, arn: str, name: str) -> Role | None:
+        found = self.inventory.role(arn)
+        if found is None:
+            self.missing_roles.setdefault(arn, name)
+        return found
+
+    def current_role(self, trail: Trail) -> Role | None:
+        """The trail's role record, when it is a role of the scanned account."""
+        arn = trail.config.role_arn if trail.config else None
+        parsed = parse_role_arn(arn) if arn else None
+        if arn is None or parsed is None or parsed[1] != self.inventory.account_id:
+            return None
+        return self.role(arn, parsed[2])
+
+    # -- helpers for the integration planner --------------------------------------------
+    def in_scope(self, check_id: str) -> bool:
+        return self.options.checks is None or check_id in self.options.checks
+
+    def because(self, trail: Trail, check_ids: Iterable[str]) -> str:
+        """'TW00x failed: <its message>' for the first of ``check_ids`` that failed."""
+        found = self.findings.get(trail.arn, {})
+        for cid in sorted(check_ids):
+            if (f := found.get(cid)) is not None and f.status is Status.FAIL:
+                return f"{cid} failed: {f.message.rstrip('.')}"
+        return "the selected checks failed"
+
+    def skip(self, check_ids: Iterable[str], trail: Trail, reason: str) -> None:
+        self.skips.extend(Skip(cid, trail.arn, reason) for cid in sorted(set(check_ids)))
+
+    def other_trails(self, role: Role, trail: Trail) -> list[str]:
+        """Other trails that use ``role``, or whose configuration could not be read (and so
+        might): a role that may serve another trail is never widened."""
+        return [
+            t.name
+            for t in self.inventory.trails
+            if t.arn != trail.arn
+            and t.account_id == trail.account_id
+            and (t.config is None or t.config.role_arn == role.arn)
+        ]
+
+    def has_step(self, action: Action, target: str, pending: Sequence[Step]) -> bool:
+        return any(s.action is action and s.target == target for s in [*self.steps, *pending])
+
+    # -- the pass --------------------------------------------------------------------------
+    def run(self) -> Plan:
+        seen: set[str] = set()
+        for trail in self.inventory.trails:
+            if trail.arn not in seen and self._selected(trail):
+                seen.add(trail.arn)
+                self._trail(trail)
+        if len(self.named_group_for) > 1:
+            raise UsageError(
+                f"--log-group-name names one log group, but {len(self.named_group_for)} trails "
+                "need one; choose one trail with --trail."
+            )
+        steps = tuple(replace(s, id=str(i)) for i, s in enumerate(self.steps, 1))
+        return Plan(
+            account_id=self.inventory.account_id,
+            steps=steps,
+            skipped=tuple(self.skips),
+            diagnoses=self._diagnoses(steps),
+        )
+
+    def _selected(self, trail: Trail) -> bool:
+        wanted = self.options.trails
+        return wanted is None or trail.name in wanted or trail.arn in wanted
+
+    def _trail(self, trail: Trail) -> None:
+        found = self.findings.get(trail.arn, {})
+        bad = {
+            cid: f
+            for cid, f in sorted(found.items())
+            if self.in_scope(cid) and f.status in (Status.FAIL, Status.ERROR)
+        }
+        if trail.account_id != self.inventory.account_id:
+            # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+            self.skip(
+                bad,
+                trail,
+                f"Organization trail {trail.name} belongs to account {trail.account_id}, the "
+                "organization's management account: it can be changed only from there (or by "
+                f"a delegated administrator), not from account {self.inventory.account_id}; "
+                "run trailwarden fix in that account.",
+            )
+            return
+        failing = set()
+        for cid, f in bad.items():
+            if f.status is Status.ERROR:
+                why = f"{cid} could not be evaluated ({f.message.rstrip('.')})"
+                self.skip([cid], trail, f"{why}, so trailwarden plans no change for it.")
+            else:
+                failing.add(cid)
+        pending: list[Step] = []
+        if failing & INTEGRATION:
+            pending += plan_integration(self, trail, failing)
+        if "TW007" in failing:
+            pending += self._tw007(trail, pending)
+        if "TW006" in failing:
+            reason = (
+                f"Start logging on trail {trail.name} in {trail.home_region}, because "
+                f"{self.because(trail, ['TW006'])}."
+            )
+            pending.append(start_logging(trail, ("TW006",), reason))
+        self.steps += sorted(pending, key=lambda s: ORDER[s.action])
+        self._explain += [(trail, cid) for cid in ("TW004", "TW005") if cid in failing]
+
+    def _tw007(self, trail: Trail, pending: Sequence[Step]) -> list[Step]:
+        config = trail.config
+        ref = parse_log_group_arn(config.log_group_arn or "") if config else None
+        group = self.inventory.log_group(ref.key) if ref else None
+        if ref is None or group is None:
+            return []
+        if self.has_step(Action.PUT_RETENTION_POLICY, ref.key, pending):
+            return []  # another trail's step already sets it
+        days, now = self.options.retention_days, group.retention_in_days
+        if now is not None and now >= days:
+            reason = (
+                f"Log group {ref.name} keeps events {now} days; --retention-days {days} would "
+                "shorten that, which trailwarden never does."
+            )
+            self.skip(["TW007"], trail, reason)
+            return []
+        reason = (
+            f"Set the retention of log group {ref.name} to {days} days, because "
+            f"{self.because(trail, ['TW007'])}{deletes_older(now, days)}."
+        )
+        return [put_retention(trail, ref, now, days, ("TW007",), reason)]
+
+    def _diagnoses(self, steps: Sequence[Step]) -> tuple[str, ...]:
+        out = []
+        for trail, cid in self._explain:
+            found = self.findings[trail.arn]
+            head = f"Trail {trail.name}, {cid}: {found[cid].message.rstrip('.')}."
+            causes = [c for c in _CAUSES if (f := found.get(c)) and f.status is Status.FAIL]
+            if not causes:
+                out.append(
+                    f"{head} Its configuration shows no cause (TW002, TW003 and TW006 pass), so "
+                    "this plan changes nothing for it: look for a service control policy or KMS "
+                    "key policy that denies delivery, or wait for the next delivery."
+                )
+                continue
+            believed = "; ".join(f"{c}: {found[c].message.rstrip('.')}" for c in causes)
+            ids = [s.id for s in steps if s.trail_arn == trail.arn and set(s.fixes) & set(causes)]
+            fix = (
+                f"Addressed by step{'s' if len(ids) > 1 else ''} {', '.join(ids)}."
+                if ids
+                else "No step of this plan addresses it (see the skipped items and --check)."
+            )
+            out.append(f"{head} The plan believes the cause is {believed}. {fix}")
+        account = [fs["TW010"] for fs in self.findings.values() if "TW010" in fs]
+        if account and account[0].status is Status.FAIL and self.in_scope("TW010"):
+            out.append(self._tw010(account[0], steps))
+        return tuple(out)
+
+    def _tw010(self, finding: Finding, steps: Sequence[Step]) -> str:
+        head = f"Account {self.inventory.account_id}, TW010: {finding.message.rstrip('.')}."
+        fixed = [
+            t.name
+            for t in self.inventory.trails
+            if t.config and t.config.is_multi_region and any(s.trail_arn == t.arn for s in steps)
+        ]
+        if fixed:
+            return f"{head} The steps for multi-region trail {', '.join(fixed)} may make it pass."
+        return (
+            f"{head} No step addresses it: trailwarden fix neither creates trails nor changes "
+            "event selectors (trailwarden explain TW010)."
+        )
