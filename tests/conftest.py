@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -200,3 +201,13 @@ class AccountSeeder:
         if delivered_at is not None or delivery_error is not None:
             self.aws.set_delivery(arn, delivered_at, delivery_error)
         return arn
+
+
+@pytest.fixture
+def env(aws: SimulatedAws, tmp_path: Path) -> dict[str, str | None]:
+    """Environment for a CLI run as MAIN_ACCOUNT against the server, with no AWS config."""
+    return {
+        **aws.environment(MAIN_ACCOUNT),
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+    }
