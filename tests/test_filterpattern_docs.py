@@ -517,7 +517,16 @@ EXAMPLES = [
         ),
         misses=APACHE,
     ),
+    # The archived page says [w1=ERROR, w2] matches "ERROR message" and [w1=ERROR ||
+    # w1=WARN, w2] "ERROR message" and "WARN message". Under the current page's rule (the
+    # last field takes the rest of the line, see DELIMITED above) "ERROR WARN message"
+    # matches both as well; the current page wins (trailwarden.filterpattern.delimited).
+    Example("[w1=ERROR, w2]", ARCHIVED, OR_EVENTS[:2], OR_EVENTS[2:]),
     Example("[w1=ERROR || w1=WARN, w2]", ARCHIVED, OR_EVENTS, ("INFO message",)),
+    # The archived page says [w1!=ERROR&&w1!=WARN, w2] "matches lines containing both
+    # ERROR and WARN (pattern 1)", which no reading of the pattern gives: pattern 1's first
+    # word is ERROR. The pattern excludes lines whose first word is ERROR or WARN.
+    Example("[w1!=ERROR&&w1!=WARN, w2]", ARCHIVED, ("INFO message",), OR_EVENTS),
 ]
 
 REJECTED = [
