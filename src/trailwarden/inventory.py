@@ -17,12 +17,18 @@ from typing import Any
 
 __all__ = [
     "INVENTORY_SCHEMA_VERSION",
+    "Alarm",
     "ApiError",
     "EventSelectors",
     "Inventory",
     "LogGroup",
+    "LogGroupFilters",
+    "MetricFilter",
+    "MetricTransformation",
     "PolicyDocument",
+    "RegionAlarms",
     "Role",
+    "Topic",
     "Trail",
     "TrailConfig",
     "TrailStatus",
@@ -145,6 +151,81 @@ class Role:
 
 
 @dataclass(frozen=True)
+class MetricTransformation:
+    metric_name: str
+    metric_namespace: str
+    metric_value: str
+    default_value: float | None = None
+
+
+@dataclass(frozen=True)
+class MetricFilter:
+    """A metric filter on a log group (DescribeMetricFilters), pattern kept verbatim."""
+
+    log_group_key: str  # LogGroup.key of the log group it is on
+    region: str
+    name: str
+    pattern: str
+    transformations: tuple[MetricTransformation, ...] = ()
+
+
+@dataclass(frozen=True)
+class LogGroupFilters:
+    """The metric filters of one integrated log group, or why they could not be read."""
+
+    log_group_key: str
+    region: str
+    filters: tuple[MetricFilter, ...] = ()
+    error: ApiError | None = None
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """A CloudWatch metric alarm (DescribeAlarms), with what decides whether it notifies."""
+
+    arn: str
+    name: str
+    region: str
+    metric_name: str | None  # None for metric-math alarms (see ``metrics``)
+    namespace: str | None
+    actions_enabled: bool
+    alarm_actions: tuple[str, ...] = ()
+    statistic: str | None = None
+    comparison_operator: str | None = None
+    threshold: float | None = None
+    period: int | None = None
+    evaluation_periods: int | None = None
+    dimensions: tuple[JsonDict, ...] = ()
+    metrics: tuple[JsonDict, ...] = ()  # MetricDataQueries of a metric-math alarm
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class RegionAlarms:
+    """The alarms of one region, or why they could not be read."""
+
+    region: str
+    alarms: tuple[Alarm, ...] = ()
+    error: ApiError | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An SNS topic an alarm notifies, with its subscriptions (ListSubscriptionsByTopic).
+
+    A subscription whose SubscriptionArn is ``PendingConfirmation`` is not confirmed.
+    """
+
+    arn: str
+    region: str
+    confirmed_subscriptions: int = 0
+    pending_subscriptions: int = 0
+    protocols: tuple[str, ...] = ()
+    exists: bool | None = True
+    error: ApiError | None = None
+
+
+@dataclass(frozen=True)
 class Inventory:
     """Everything collected from one account."""
 
@@ -159,6 +240,11 @@ class Inventory:
     roles: tuple[Role, ...] = ()
     # Account-level failures, e.g. ListTrails denied: nothing can be said per trail.
     errors: tuple[ApiError, ...] = ()
+    # Monitoring (TW101–TW115): filters of the integrated log groups, alarms of their
+    # regions, and the SNS topics those alarms notify. Empty when not collected.
+    metric_filters: tuple[LogGroupFilters, ...] = ()
+    alarms: tuple[RegionAlarms, ...] = ()
+    topics: tuple[Topic, ...] = ()
     schema_version: int = field(default=INVENTORY_SCHEMA_VERSION)
 
     def log_group(self, key: str) -> LogGroup | None:

@@ -54,7 +54,9 @@ def json_document(event: Any) -> Mapping[str, Any] | None:
     try:
         document = orjson.loads(event)
     except orjson.JSONDecodeError:
-        try:  # orjson refuses what json accepts: integers beyond 64 bits, NaN, deep nesting
+        # orjson refuses what json accepts (NaN, Infinity, nesting deeper than 1024). It
+        # reads integers beyond 64 bits as floats: they compare as numbers, not as text.
+        try:
             document = json.loads(event)
         except (ValueError, RecursionError):
             return None
