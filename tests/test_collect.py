@@ -447,10 +447,12 @@ def test_six_trails_over_four_regions_take_well_under_thirty_calls(seed, factory
         "cloudtrail:DescribeTrails": 4,
         "cloudtrail:GetTrailStatus": 6,
         "cloudtrail:ListTrails": 1,
+        "cloudwatch:DescribeAlarms": 1,  # the multi-region trail's region
         "iam:GetRole": 1,
         "iam:ListAttachedRolePolicies": 1,
         "iam:ListRolePolicies": 1,
         "logs:DescribeLogGroups": 6,
+        "logs:DescribeMetricFilters": 1,  # the multi-region trail's log group
         "sts:GetCallerIdentity": 1,
     }
     assert sum(counts.values()) < 30

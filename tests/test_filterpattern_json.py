@@ -193,6 +193,12 @@ def test_string_comparisons_apply_to_strings_and_numbers_only(pattern: str, valu
     assert not matches(pattern, {"x": value})
 
 
+def test_booleans_are_tested_with_is_true_and_is_false_not_with_equals() -> None:
+    assert not matches("{ $.flag = true }", {"flag": True})
+    assert not matches('{ $.flag = "true" }', {"flag": True})
+    assert matches("{ $.flag IS TRUE }", {"flag": True})
+
+
 def test_string_comparison_is_case_sensitive() -> None:
     assert not matches("{ $.eventName = consolelogin }", {"eventName": "ConsoleLogin"})
     assert not matches('{ $.eventName = "CONSOLELOGIN" }', {"eventName": "ConsoleLogin"})
@@ -323,7 +329,10 @@ def test_syntax_error_is_a_trailwarden_error() -> None:
         ("{ $.a = 1 $.b = 2 }", 10, "'&&', '||' or '}'"),
         ("{ $.a = 1 & $.b = 2 }", 10, "'&&'"),
         ("{ $.a ! 1 }", 6, "'!='"),
-        ("{ $[0] = 1 }", 3, "a quoted property name such as ['cluster.name'] after '.'"),
+        ("{ $.a == 1 }", 7, "a value after '='"),
+        ("{ $.a => 1 }", 7, "a value after '='"),
+        ("{ $[0] = 1 }", 3, "a property before an array index, as in '$.name[0]'"),
+        ("{ $.[0] = 1 }", 5, "a quoted property name such as ['cluster.name'] after '.'"),
         ("{ $a = 1 }", 3, "'.' after '$'"),
         ("{ $. = 1 }", 4, "a property name (letters, digits, '-' or '_') after '.'"),
         ("{ $.a[x] = 1 }", 6, "an array index, '*' or a quoted property name after '['"),
@@ -352,6 +361,17 @@ def test_deep_parentheses_are_a_syntax_error_not_a_recursion_error() -> None:
     assert matches("{ " + "(" * 60 + "$.a = 1" + ")" * 60 + " }", {"a": 1})
 
 
+def test_deeply_alternating_and_or_nesting_compiles_and_agrees_with_the_reference() -> None:
+    """Beyond a depth the generator hands subtrees to the closure compiler."""
+    text = "$.a = 1"
+    for level in range(60):
+        text = f"$.b = {level} {'&&' if level % 2 else '||'} ({text})"
+    text = "{ " + text + " }"
+    pattern, reference = compile_pattern(text), compile_json(parse_json(text))
+    for event in ({"a": 1}, {"a": 1, "b": 0}, {"b": 59}, {"b": 58}, {}):
+        assert pattern.matches(event) is reference(event)
+
+
 def test_patterns_longer_than_the_api_allows_are_rejected() -> None:
     text = "{ " + " || ".join(f"$.k = v{i}" for i in range(200)) + " }"
     assert len(text) > MAX_PATTERN_LENGTH
@@ -375,7 +395,8 @@ def test_pattern_set_gives_each_patterns_own_answer_in_order() -> None:
     patterns = [compile_pattern(text) for text in texts]
     pattern_set = PatternSet(patterns)
     assert len(pattern_set) == len(texts)
-    for event in [*corpus()[:300], "ERROR x", "a b", "{not json"]:
+    events: list[Any] = [*corpus()[:300], "ERROR x", "a b", "{not json"]
+    for event in events:
         assert pattern_set.matches(event) == tuple(p.matches(event) for p in patterns)
 
 

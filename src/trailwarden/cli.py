@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -57,7 +57,10 @@ def cli(debug: bool) -> None:
 
 
 def _check_options(
-    max_delivery_age: str, min_retention_days: int, checks: tuple[str, ...]
+    max_delivery_age: str,
+    min_retention_days: int,
+    checks: tuple[str, ...],
+    monitoring: bool = False,
 ) -> CheckOptions:
     from trailwarden.checks import CheckOptions, get_check
     from trailwarden.durations import parse_duration
@@ -67,6 +70,7 @@ def _check_options(
         max_delivery_age=parse_duration(max_delivery_age),
         min_retention_days=min_retention_days,
         only=only,
+        monitoring=monitoring,
     )
 
 
@@ -169,6 +173,12 @@ def _aws_options(func: F) -> F:
 @cli.command()
 @_aws_options
 @click.option(
+    "--monitoring",
+    is_flag=True,
+    help="Also evaluate the CIS monitoring checks TW101–TW115 (metric filters, alarms, "
+    "SNS subscribers); implied by --check TW1xx.",
+)
+@click.option(
     "--inventory",
     "inventory_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -185,6 +195,7 @@ def scan(
     profile: str | None,
     regions: str | None,
     endpoint_url: str | None,
+    monitoring: bool,
     inventory_file: Path | None,
     save_inventory: Path | None,
     fmt: str,
@@ -199,7 +210,7 @@ def scan(
     from trailwarden.errors import UsageError
     from trailwarden.scan import scan_account, scan_inventory
 
-    options = _check_options(max_delivery_age, min_retention_days, checks)
+    options = _check_options(max_delivery_age, min_retention_days, checks, monitoring)
     if inventory_file is not None:
         if profile or regions or save_inventory:
             raise UsageError(
@@ -468,6 +479,132 @@ def rollback(
     result = undo(journal_file, factory, delete_used_log_groups=delete_used_log_groups)
     click.echo(result.summary(), err=True)
     sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.argument(
+    "inputs", metavar="FILE|DIR...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
+@click.option(
+    "--pattern",
+    "patterns",
+    multiple=True,
+    metavar="TEXT",
+    help="A filter pattern to replay (repeatable; named pattern-1, pattern-2, ...).",
+)
+@click.option("--cis", is_flag=True, help="Replay the 15 CIS monitoring filters (the default).")
+@click.option(
+    "--inventory",
+    "inventory_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Replay the account's own metric filters from a saved inventory.",
+)
+@click.option(
+    "--examples",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Matched events to show per filter.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@_handle_errors
+def backtest(
+    inputs: tuple[Path, ...],
+    patterns: tuple[str, ...],
+    cis: bool,
+    inventory_file: Path | None,
+    examples: int,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Replay CloudTrail log files through filter patterns: what would each have matched?
+
+    FILE|DIR: CloudTrail S3 log files ({"Records": [...]}, gzipped or not) or JSON-lines
+    files; directories are searched for *.json, *.json.gz, *.jsonl, *.jsonl.gz and *.gz.
+    """
+    from rich.console import Console
+
+    from trailwarden.backtest import (
+        backtest_files,
+        cis_filters,
+        inventory_filters,
+        pattern_filters,
+    )
+    from trailwarden.backtest.progress import byte_progress
+    from trailwarden.backtest.report import render_json, render_table
+
+    filters = pattern_filters(patterns)
+    if inventory_file is not None:
+        from trailwarden.collect.inventory_file import load_inventory
+
+        filters += inventory_filters(load_inventory(inventory_file))
+    if cis or not filters:
+        filters += cis_filters()
+    with byte_progress() as (on_start, on_file):
+        result = backtest_files(inputs, filters, examples, on_start=on_start, on_file=on_file)
+    if fmt == "json":
+        data = render_json(result)
+    else:
+        if output is None:
+            render_table(result, Console())
+            return
+        import io
+
+        console = Console(record=True, width=160, file=io.StringIO())
+        render_table(result, console)
+        data = console.export_text().encode()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _write(output, data)
+
+
+@cli.command("test-pattern")
+@click.argument("pattern")
+@click.argument("event_file", required=False, type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@_handle_errors
+def test_pattern(pattern: str, event_file: TextIO | None, fmt: str) -> None:
+    """Match a filter pattern against log events, like `aws logs test-metric-filter`.
+
+    EVENT_FILE (default: standard input) holds one raw log message per line.
+    """
+    from rich.console import Console
+
+    from trailwarden.backtest.testpattern import (
+        match_messages,
+        read_messages,
+        render_json,
+        render_table,
+    )
+
+    result = match_messages(pattern, read_messages(event_file or sys.stdin))
+    if fmt == "json":
+        sys.stdout.buffer.write(render_json(result))
+        sys.stdout.flush()
+    else:
+        render_table(result, Console())
 
 
 def main() -> None:

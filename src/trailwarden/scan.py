@@ -33,9 +33,11 @@ def scan_account(
     """Collect the account behind ``factory`` and evaluate every check on it."""
     from trailwarden.collect.aws import collect_account
 
+    options = options or CheckOptions()
     started = time.perf_counter()
-    inventory = collect_account(factory, regions=regions)
-    findings = evaluate(inventory, options or CheckOptions())
+    # Metric filters, alarms and topics are read only when a monitoring check is wanted.
+    inventory = collect_account(factory, regions=regions, monitoring=options.wants_monitoring)
+    findings = evaluate(inventory, options)
     counts = factory.call_counts()
     stats = Stats(
         api_calls=sum(counts.values()),

@@ -1,13 +1,15 @@
 """The checks: pure functions from an :class:`~trailwarden.inventory.Inventory` to findings.
 
 Per trail, TW001–TW007 (:mod:`.trail`; TW003 in :mod:`.delivery_role`); per account, TW010
-(here). What each check is, and the text ``trailwarden explain`` prints: :mod:`.registry`.
+(:mod:`.account`) and TW101–TW115 (:mod:`.monitoring`). What each check is, and the text
+``trailwarden explain`` prints: :mod:`.registry`.
 """
 
 from __future__ import annotations
 
 from trailwarden.checks.account import tw010
 from trailwarden.checks.delivery_role import check_delivery_role
+from trailwarden.checks.monitoring import monitoring_findings
 from trailwarden.checks.registry import CHECKS, CheckOptions, CheckSpec, get_check
 from trailwarden.checks.trail import TRAIL_CHECKS, Outcome, TrailContext
 from trailwarden.findings import Finding
@@ -28,8 +30,8 @@ _PER_TRAIL = dict(sorted({**TRAIL_CHECKS, "TW003": check_delivery_role}.items())
 
 def evaluate(inventory: Inventory, options: CheckOptions = _DEFAULT_OPTIONS) -> tuple[Finding, ...]:
     """Every finding for ``inventory``: per trail (by account, home region, name; then check
-    id), then TW010. Ages are measured from ``inventory.collected_at``, so a saved inventory
-    gives the same findings later."""
+    id), then TW010, then TW101–TW115. Ages are measured from ``inventory.collected_at``, so
+    a saved inventory gives the same findings later."""
     unique: dict[str, Trail] = {}
     for trail in inventory.trails:  # a trail is evaluated once, whoever listed it twice
         unique.setdefault(trail.arn, trail)
@@ -42,7 +44,10 @@ def evaluate(inventory: Inventory, options: CheckOptions = _DEFAULT_OPTIONS) -> 
         for t in trails
     }
     findings = [f for t in trails for f in per_trail[t.arn]]
-    findings.append(tw010(inventory, trails, per_trail))
+    account = tw010(inventory, trails, per_trail)
+    findings.append(account)
+    if options.wants_monitoring:
+        findings += monitoring_findings(inventory, trails, account, options.only)
     return tuple(f for f in findings if options.only is None or f.check_id in options.only)
 
 

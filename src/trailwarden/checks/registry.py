@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+from trailwarden.checks import monitoring_text
 from trailwarden.errors import UnknownCheckError, UsageError
 from trailwarden.findings import Severity
+from trailwarden.monitoring.catalog import CLASSES as _MONITORING_CLASSES
 
 __all__ = ["CHECKS", "CheckOptions", "CheckSpec", "get_check"]
 
@@ -262,6 +264,26 @@ CHECKS: dict[str, CheckSpec] = {
         ),
     )
 }
+# TW101–TW115, one per CIS monitoring control (see trailwarden.monitoring.catalog).
+CHECKS.update(
+    (
+        cls.id,
+        CheckSpec(
+            id=cls.id,
+            title=monitoring_text.title(cls),
+            severity=Severity.MEDIUM,
+            scope="account",
+            rationale=monitoring_text.rationale(cls),
+            how_evaluated=monitoring_text.how_evaluated(cls),
+            remediation="Create the filter (CIS's v2.0 pattern, parenthesised as CIS intends), "
+            "a topic with a confirmed subscriber, and the alarm, in the region of the log "
+            "group of TW010's trail:\n\n```sh\n" + monitoring_text.remediation(cls) + "\n```",
+            references=monitoring_text.references(cls),
+        ),
+    )
+    for cls in _MONITORING_CLASSES
+)
+MONITORING_CHECK_IDS = frozenset(cls.id for cls in _MONITORING_CLASSES)
 
 
 def get_check(check_id: str) -> CheckSpec:
@@ -269,9 +291,21 @@ def get_check(check_id: str) -> CheckSpec:
     spec = CHECKS.get(check_id.strip().upper())
     if spec is None:
         raise UnknownCheckError(
-            f"There is no check {check_id!r}; valid check ids are {', '.join(CHECKS)}."
+            f"There is no check {check_id!r}; valid check ids are {_ranges(sorted(CHECKS))} "
+            "(`trailwarden explain` lists them)."
         )
     return spec
+
+
+def _ranges(ids: list[str]) -> str:
+    """``TW001–TW007, TW010, TW101–TW115``: runs of consecutive ids folded."""
+    runs: list[list[str]] = []
+    for check_id in ids:
+        if runs and int(check_id[2:]) == int(runs[-1][-1][2:]) + 1:
+            runs[-1].append(check_id)
+        else:
+            runs.append([check_id])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 @dataclass(frozen=True)
@@ -281,6 +315,9 @@ class CheckOptions:
     max_delivery_age: timedelta = timedelta(hours=24)
     min_retention_days: int = 365
     only: frozenset[str] | None = None  # check ids to report; None reports every check
+    # TW101–TW115 (metric filters and alarms) are evaluated on request: with --monitoring,
+    # or when `only` names one of them.
+    monitoring: bool = False
 
     def __post_init__(self) -> None:
         if self.max_delivery_age <= timedelta(0):
@@ -294,3 +331,10 @@ class CheckOptions:
             )
         if self.only is not None:
             object.__setattr__(self, "only", frozenset(get_check(i).id for i in self.only))
+
+    @property
+    def wants_monitoring(self) -> bool:
+        """Whether the monitoring checks (and their collection) are asked for."""
+        if self.only is not None:
+            return any(i in MONITORING_CHECK_IDS for i in self.only)
+        return self.monitoring

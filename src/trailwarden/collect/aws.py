@@ -9,6 +9,9 @@ The plan (see DEVELOPERS.md, "AWS facts we rely on"):
    GetEventSelectors when it has custom selectors) in its home region; per referenced
    log group DescribeLogGroups in its region; per referenced role GetRole and its
    policies (IAM is global) — each distinct log group, role and managed policy once.
+4. Unless ``monitoring=False``, once the log groups are known and while IAM is still
+   answering: the metric filters, alarms and SNS topics of the multi-region trails' log
+   groups (:mod:`trailwarden.collect.monitoring`).
 
 Nothing raises after step 1: a failed call becomes an :class:`ApiError` next to the fact
 it would have given.
@@ -31,6 +34,7 @@ from trailwarden.collect.cloudtrail import (
     list_trails,
 )
 from trailwarden.collect.identity import identify
+from trailwarden.collect.monitoring import Monitoring, monitored_log_groups
 from trailwarden.collect.references import References
 from trailwarden.collect.regions import validate_regions
 from trailwarden.inventory import (
@@ -57,12 +61,15 @@ def collect_account(
     *,
     regions: Sequence[str] | None = None,
     home_region: str | None = None,
+    monitoring: bool = True,
 ) -> Inventory:
     """Collect every trail of the account behind ``factory`` (filtered by ``regions``).
 
     ``home_region`` is where account-wide calls go (STS, ListTrails, IAM); default: the
-    session's region, else us-east-1. Raises :class:`~trailwarden.errors.CredentialsError`
-    when the credentials are missing or rejected; every other failure is recorded.
+    session's region, else us-east-1. ``monitoring=False`` skips the metric filters,
+    alarms and topics (only the monitoring checks TW101–TW115 need them). Raises
+    :class:`~trailwarden.errors.CredentialsError` when the credentials are missing or
+    rejected; every other failure is recorded.
     """
     if regions is not None:
         validate_regions(regions)
@@ -83,7 +90,12 @@ def collect_account(
             )
         run = _Run(factory, pool, account_id, control, regions)
         run.collect(listed)
-        trails, log_groups, roles = run.trails(), run.refs.log_groups(), run.refs.roles()
+        trails, log_groups = run.trails(), run.refs.log_groups()
+        watched = Monitoring(factory, pool)
+        if monitoring:
+            watched.start(monitored_log_groups(account_id, run.kept, log_groups))
+        roles = run.refs.roles()
+        metric_filters, alarms, topics = watched.result()
         return Inventory(
             account_id=account_id,
             partition=partition,
@@ -95,6 +107,9 @@ def collect_account(
             log_groups=log_groups,
             roles=roles,
             errors=tuple(run.errors),
+            metric_filters=metric_filters,
+            alarms=alarms,
+            topics=topics,
         )
 
 

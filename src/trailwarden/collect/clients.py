@@ -20,8 +20,10 @@ from urllib.parse import urlparse
 if TYPE_CHECKING:
     import boto3
     from mypy_boto3_cloudtrail import CloudTrailClient
+    from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_logs import CloudWatchLogsClient
+    from mypy_boto3_sns import SNSClient
     from mypy_boto3_sts import STSClient
 
 __all__ = ["ClientFactory", "open_factory"]
@@ -68,6 +70,10 @@ class ClientFactory:
     def client(self, service: Literal["iam"], region: str) -> IAMClient: ...
     @overload
     def client(self, service: Literal["sts"], region: str) -> STSClient: ...
+    @overload
+    def client(self, service: Literal["cloudwatch"], region: str) -> CloudWatchClient: ...
+    @overload
+    def client(self, service: Literal["sns"], region: str) -> SNSClient: ...
     @overload
     def client(self, service: str, region: str) -> Any: ...
 

@@ -2,7 +2,9 @@
 
 ``MAIN`` has six trails over four regions; every trail check passes on one trail and
 fails on another, and its multi-region trail passes TW010. ``SANDBOX`` has one healthy
-single-region trail, so TW010 fails there. The accounts are created over HTTP with
+single-region trail, so TW010 fails there. MAIN's multi-region trail's log group also
+has CIS monitoring where some classes pass and others fail
+(:mod:`trailwarden.demo.monitoring`); SANDBOX has none. The accounts are created over HTTP with
 boto3 against the simulated endpoint, like a user would, except the facts moto
 cannot produce (CloudWatch Logs delivery times and errors), which are set in-process.
 """
@@ -14,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from trailwarden.demo.monitoring import SetPending, seed_monitoring
 
 __all__ = ["MAIN", "SANDBOX", "DemoTrail", "seed_demo"]
 
@@ -164,7 +168,9 @@ def _roles(account: str) -> dict[str, tuple[dict[str, Any], dict[str, dict[str, 
     return roles
 
 
-def seed_demo(client: ClientFor, set_delivery: SetDelivery, now: datetime) -> None:
+def seed_demo(
+    client: ClientFor, set_delivery: SetDelivery, set_pending: SetPending, now: datetime
+) -> None:
     """Create the demo accounts over the simulated endpoint."""
     for account in (MAIN, SANDBOX):
         iam = client(account, "iam", "us-east-1")
@@ -176,6 +182,7 @@ def seed_demo(client: ClientFor, set_delivery: SetDelivery, now: datetime) -> No
                 )
     for trail in TRAILS:
         _create_trail(client, set_delivery, trail, now)
+    seed_monitoring(client, set_pending, MAIN)
 
 
 def _create_trail(

@@ -15,6 +15,10 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
   events, read and write) and DescribeTrails' HasCustomEventSelectors is always false.
   https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html
 - DescribeTrails returns ``null`` for unset fields; AWS leaves them out.
+- SNS confirms every subscription at once; AWS lists an email (or HTTP) subscription as
+  ``PendingConfirmation`` until its owner confirms it. :func:`set_pending_confirmation`
+  keeps a subscription pending.
+  https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html
 
 It also installs the denials of :mod:`trailwarden.demo.moto_denials`.
 """
@@ -33,6 +37,7 @@ __all__ = [
     "install_aws_semantics",
     "register_organization",
     "set_delivery",
+    "set_pending_confirmation",
     "uninstall_aws_semantics",
 ]
 
@@ -52,11 +57,13 @@ class _State:
         self.lock = threading.Lock()
         self.delivery: dict[str, tuple[datetime | None, str | None]] = {}
         self.management_of: dict[str, str] = {}  # member account -> management account
+        self.pending: set[str] = set()  # SNS subscription ARNs not confirmed
 
     def clear(self) -> None:
         with self.lock:
             self.delivery.clear()
             self.management_of.clear()
+            self.pending.clear()
         clear_denials()
 
 
@@ -76,6 +83,12 @@ def register_organization(management_account: str, member_accounts: list[str]) -
             STATE.management_of[member] = management_account
 
 
+def set_pending_confirmation(subscription_arn: str) -> None:
+    """Keep an SNS subscription unconfirmed (as an email nobody clicked)."""
+    with STATE.lock:
+        STATE.pending.add(subscription_arn)
+
+
 _originals: dict[tuple[type, str], Any] = {}
 _install_lock = threading.Lock()
 
@@ -85,6 +98,7 @@ def install_aws_semantics() -> bool:
     from moto.cloudtrail.models import CloudTrailBackend, Trail
     from moto.cloudtrail.responses import CloudTrailResponse
     from moto.core.responses import BaseResponse
+    from moto.sns.models import SNSBackend
 
     patches: dict[tuple[type, str], Any] = {
         (CloudTrailBackend, "list_trails"): _list_trails,
@@ -93,6 +107,7 @@ def install_aws_semantics() -> bool:
         (CloudTrailResponse, "get_trail_status"): _get_trail_status,
         (Trail, "put_event_selectors"): _put_event_selectors,
         (Trail, "description"): _description,
+        (SNSBackend, "list_subscriptions_by_topic"): _list_subscriptions_by_topic,
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
     }
     with _install_lock:
@@ -212,3 +227,26 @@ def _description(self: Any, include_region: bool = False) -> dict[str, Any]:
     desc = _original("Trail", "description")(self, include_region)
     desc["HasCustomEventSelectors"] = bool(getattr(self, "tw_custom_selectors", False))
     return {k: v for k, v in desc.items() if v is not None}
+
+
+def _list_subscriptions_by_topic(
+    self: Any, topic_arn: str, next_token: str | None = None
+) -> tuple[list[Any], Any]:
+    subscriptions, token = _original("SNSBackend", "list_subscriptions_by_topic")(
+        self, topic_arn, next_token
+    )
+    with STATE.lock:
+        pending = set(STATE.pending)
+    # AWS shows a pending subscription with this placeholder instead of its ARN.
+    return [
+        {
+            "SubscriptionArn": "PendingConfirmation",
+            "Owner": s.owner,
+            "Protocol": s.protocol,
+            "Endpoint": s.endpoint,
+            "TopicArn": s.topic_arn,
+        }
+        if s.arn in pending
+        else s
+        for s in subscriptions
+    ], token

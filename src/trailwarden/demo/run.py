@@ -30,19 +30,28 @@ class DemoResult:
 @contextmanager
 def seeded_simulation(now: datetime | None = None) -> Iterator[SimulatedAws]:
     """moto's server on loopback, seeded with the demo accounts; stopped on exit."""
-    from trailwarden.demo.simulated_aws import SimulatedAws, set_delivery
+    from trailwarden.demo.simulated_aws import (
+        SimulatedAws,
+        set_delivery,
+        set_pending_confirmation,
+    )
 
     with SimulatedAws() as aws:
-        seed_demo(aws.client, set_delivery, now or datetime.now(UTC))
+        seed_demo(aws.client, set_delivery, set_pending_confirmation, now or datetime.now(UTC))
         yield aws
 
 
 def run_demo(options: CheckOptions | None = None) -> DemoResult:
     """Seed the simulated accounts, scan each as a user would, plan the main account's fix."""
+    from dataclasses import replace
+
+    from trailwarden.checks import CheckOptions
     from trailwarden.fix import plan_fix
     from trailwarden.remediate.plan import FixOptions
     from trailwarden.scan import scan_account
 
+    # The demo shows every check, the monitoring ones (TW101–TW115) included.
+    options = replace(options or CheckOptions(), monitoring=True)
     with seeded_simulation() as aws:
         reports = [
             scan_account(aws.factory(account), options=options).report for account in DEMO_ACCOUNTS

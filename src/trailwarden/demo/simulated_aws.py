@@ -8,7 +8,8 @@ gaps"); :func:`install_aws_semantics` patches moto's in-process backends so that
 behave as the CloudTrail API reference documents — see
 :mod:`trailwarden.demo.moto_semantics`. Facts moto cannot produce are set through
 registries here: CloudWatch Logs delivery results (:func:`set_delivery`), organization
-membership (:func:`register_organization`) and denied calls (:func:`deny`).
+membership (:func:`register_organization`), unconfirmed SNS subscriptions
+(:func:`set_pending_confirmation`) and denied calls (:func:`deny`).
 
 Accounts: moto picks the account of a request from the ``x-moto-account-id`` header
 (:meth:`SimulatedAws.session` adds it) or from an IAM access key it issued
@@ -32,6 +33,7 @@ from trailwarden.demo.moto_semantics import (
     install_aws_semantics,
     register_organization,
     set_delivery,
+    set_pending_confirmation,
     uninstall_aws_semantics,
 )
 
@@ -47,6 +49,7 @@ __all__ = [
     "install_aws_semantics",
     "register_organization",
     "set_delivery",
+    "set_pending_confirmation",
     "uninstall_aws_semantics",
 ]
 
@@ -65,6 +68,7 @@ class SimulatedAws:
     set_delivery = staticmethod(set_delivery)
     register_organization = staticmethod(register_organization)
     deny = staticmethod(deny)
+    set_pending_confirmation = staticmethod(set_pending_confirmation)
 
     def __init__(self, *, aws_semantics: bool = True) -> None:
         self._aws_semantics = aws_semantics

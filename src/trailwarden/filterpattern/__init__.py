@@ -10,9 +10,11 @@ patterns, with their regular expressions. Pure Python, no I/O::
     PatternSet([p1, p2, ...]).matches(event)   # -> (True, False, ...), one pass
 
 Modules: :mod:`.lexer` and :mod:`.parser` (syntax), :mod:`.regex` (the AWS regex subset),
-:mod:`.values` (how values compare), :mod:`.selector`, :mod:`.json_pattern` (JSON semantics,
-as closures), :mod:`.codegen` (the same, generated into one function for speed),
-:mod:`.terms`, :mod:`.delimited`, :mod:`.pattern` (the entry point), :mod:`.patternset`.
+:mod:`.nodes` (the syntax tree), :mod:`.values` (how values compare), :mod:`.selector`,
+:mod:`.json_pattern` (JSON semantics as plain closures: the reference),
+:mod:`.codegen` (the same semantics generated into one function per pattern, for speed),
+:mod:`.terms`, :mod:`.delimited`, :mod:`.pattern` (the entry point) and
+:mod:`.patternset` (many patterns, one pass).
 """
 
 from __future__ import annotations

@@ -13,19 +13,20 @@ compiler of :mod:`.json_pattern`, which is also the reference the tests compare 
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .json_pattern import check_test, compile_json, is_number, value_test
-from .parser import AllOf, AnyOf, Check, CheckKind, Comparison, Node
+from .nodes import AllOf, AnyOf, Check, CheckKind, Comparison, Node, exact_equality
 from .selector import MISSING, Selector, StepKind, resolve_all
 from .values import RELATIONAL, Literal, LiteralKind, number_test, scalar_text
 
-__all__ = ["DocumentOf", "generate_many", "generate_one"]
+__all__ = ["DocumentOf", "Emitter", "compile_function", "generate_one"]
 
 DocumentOf = Callable[[Any], Mapping[str, Any] | None]
 _MAX_INLINE_DEPTH = 24  # keeps generated parentheses far below CPython's parser limit
+# The only operator texts written into generated source: fixed strings, looked up.
+_PYTHON_OPERATOR = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _CHECK_OPERATOR = {
     CheckKind.IS_NULL: "is None",
     CheckKind.IS_TRUE: "is True",
@@ -56,7 +57,7 @@ def _any(values: list[Any], test: Callable[[Any], bool]) -> bool:
     return any(test(value) for value in values)
 
 
-class _Emitter:
+class Emitter:
     """Python expressions for condition trees, over names it binds itself.
 
     Shared mode (a set of patterns): every plain selector, and every prefix of it, is
@@ -167,10 +168,11 @@ class _Emitter:
         assert literal.number is not None
         first, s = self.raw(node.subject)
         test = self.const(number_test(op, literal.number))
+        python_op = _PYTHON_OPERATOR[op]
         if op in RELATIONAL:
-            fast = f"{s} {op} {self.const(literal.number)}"
+            fast = f"{s} {python_op} {self.const(literal.number)}"
             return f"({fast} if type({first}) in _NUMBERS else _number({s}, {test}))"
-        fast = f"{s} {'==' if op == '=' else '!='} {self.const(literal.text)}"
+        fast = f"{s} {python_op} {self.const(literal.text)}"
         return f"({fast} if type({first}) is str else _number({s}, {test}))"
 
     def node(self, node: Node, depth: int = 0) -> str:
@@ -180,15 +182,10 @@ class _Emitter:
             groups: dict[tuple[Any, ...], tuple[Selector, set[str]]] = {}
             parts: list[str] = []
             for item in node.items:
-                if (
-                    isinstance(item, Comparison)
-                    and item.op == "="
-                    and isinstance(item.subject, Selector)
-                    and not item.subject.has_wildcard
-                    and item.literal.is_exact_text
-                ):  # '$.x = "a" || $.x = "b"' is one set lookup; '||' ignores order
-                    steps = item.subject.steps
-                    groups.setdefault(steps, (item.subject, set()))[1].add(item.literal.text)
+                exact = exact_equality(item)
+                if exact is not None:  # '$.x = "a" || $.x = "b"' is one set lookup
+                    selector, text = exact
+                    groups.setdefault(selector.steps, (selector, set()))[1].add(text)
                 else:
                     parts.append(self.node(item, depth + 1))
             lookups = [
@@ -207,7 +204,8 @@ class _Emitter:
         return self.comparison(node)
 
 
-def _compile(emitter: _Emitter, body: list[str], none: str, document: DocumentOf) -> Any:
+def compile_function(emitter: Emitter, body: list[str], none: str, document: DocumentOf) -> Any:
+    """``_match(e)``: the emitter's prologue, then ``body``; ``none`` when ``e`` is no object."""
     emitter.namespace["_document"] = document
     source = "\n".join(
         [
@@ -230,82 +228,7 @@ def generate_one(tree: Node, document: DocumentOf) -> Callable[[Any], bool]:
     ``document`` turns an event that is not a dict into a JSON object, or None when it is
     not one (a JSON pattern then does not match).
     """
-    emitter = _Emitter(shared=False)
+    emitter = Emitter(shared=False)
     body = [f"    return {emitter.node(tree)}"]
-    function: Callable[[Any], bool] = _compile(emitter, body, "False", document)
-    return function
-
-
-def _exact_values(node: Node) -> tuple[Selector, frozenset[str]] | None:
-    """(selector, texts) when ``node`` holds only if the selector's text is one of texts."""
-    items = node.items if isinstance(node, AnyOf) else (node,)
-    found: list[tuple[Selector, str]] = []
-    for item in items:
-        if not (
-            isinstance(item, Comparison)
-            and item.op == "="
-            and isinstance(item.subject, Selector)
-            and not item.subject.has_wildcard
-            and item.literal.is_exact_text
-        ):
-            return None
-        found.append((item.subject, item.literal.text))
-    if len({selector.steps for selector, _ in found}) != 1:
-        return None
-    return found[0][0], frozenset(text for _, text in found)
-
-
-def _gates(trees: Sequence[Node]) -> tuple[Selector | None, dict[int, frozenset[str]]]:
-    """The selector most patterns require to be one of a few strings, and those strings.
-
-    ``$.eventName = A || $.eventName = B`` requires eventName in {A, B}; so does
-    ``$.eventSource = s && ($.eventName = A || ...)``. 13 of the 15 CIS filters are gated
-    on eventName, so one lookup rules most of them out for a typical record.
-    """
-    per_tree: list[dict[tuple[Any, ...], tuple[Selector, frozenset[str]]]] = []
-    for tree in trees:
-        gates: dict[tuple[Any, ...], tuple[Selector, frozenset[str]]] = {}
-        for operand in tree.items if isinstance(tree, AllOf) else (tree,):
-            exact = _exact_values(operand)
-            if exact is not None:
-                selector, texts = exact
-                if selector.steps in gates:  # both required: the intersection
-                    texts &= gates[selector.steps][1]
-                gates[selector.steps] = (selector, texts)
-        per_tree.append(gates)
-    counts = Counter(steps for gates in per_tree for steps in gates)
-    if not counts or counts.most_common(1)[0][1] < 2:
-        return None, {}
-    steps = counts.most_common(1)[0][0]
-    chosen = {i: gates[steps][1] for i, gates in enumerate(per_tree) if steps in gates}
-    return next(gates[steps][0] for gates in per_tree if steps in gates), chosen
-
-
-def generate_many(trees: Sequence[Node], document: DocumentOf) -> Callable[[Any], tuple[bool, ...]]:
-    """event -> whether each tree matches; selectors are looked up once for all trees, and
-    patterns whose gate (see :func:`_gates`) rejects the event are not evaluated."""
-    emitter = _Emitter(shared=True)
-    emitter.namespace["_NONE"] = tuple(False for _ in trees)
-    gate, gated = _gates(trees)
-    results = [("False" if i in gated else emitter.node(tree)) for i, tree in enumerate(trees)]
-    if gate is None:
-        body = ["    return (" + "".join(f"{result}, " for result in results) + ")"]
-    else:
-        table: dict[str, list[int]] = {}
-        for i, texts in gated.items():
-            for text in texts:
-                table.setdefault(text, []).append(i)
-        candidates = emitter.const({text: tuple(ids) for text, ids in table.items()})
-        functions = emitter.const(
-            tuple(
-                generate_one(tree, document) if i in gated else None for i, tree in enumerate(trees)
-            )
-        )
-        body = [
-            "    r = [" + ", ".join(results) + "]",
-            f"    for i in {candidates}.get({emitter.text(gate)[0]}, ()):",
-            f"        r[i] = {functions}[i](e)",
-            "    return tuple(r)",
-        ]
-    function: Callable[[Any], tuple[bool, ...]] = _compile(emitter, body, "_NONE", document)
+    function: Callable[[Any], bool] = compile_function(emitter, body, "False", document)
     return function

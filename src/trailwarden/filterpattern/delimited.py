@@ -1,6 +1,7 @@
 """Space-delimited patterns: ``[ip, user, ..., status_code = 4*, bytes > 1000]``.
 
-AWS docs (FilterAndPatternSyntax.html#matching-term-space-delimited-log-events):
+AWS docs (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/
+FilterAndPatternSyntax.html#matching-term-space-delimited-log-events):
 
 - A log event is split into fields at spaces; "characters between brackets ([]) and double
   quotation marks ("") are considered single fields" (without the brackets or quotes, as the
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .parser import AllOf, AnyOf, Comparison, Field, Node
+from .nodes import AllOf, AnyOf, Comparison, Field, Node
 from .values import RELATIONAL, LiteralKind, number_test, parse_number, text_test
 
 __all__ = ["compile_delimited", "split_fields"]

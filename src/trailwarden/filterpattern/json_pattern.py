@@ -1,6 +1,11 @@
-"""Compile a JSON pattern's condition tree into one closure over a parsed document.
+"""JSON pattern semantics, as a plain tree of closures over a parsed document.
 
-Semantics the AWS docs state (matching-terms-json-log-events.html, FilterAndPatternSyntax):
+This is the reference evaluator: one closure per node, no optimisation. Patterns are
+matched by code generated from the same tree (:mod:`.codegen`, several times faster);
+the tests check that the two always agree.
+
+Semantics the AWS docs state
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html):
 
 - Precedence is ``()`` > ``&&`` > ``||`` (handled by :mod:`.parser`).
 - A selector must point at "a value node (string or number)"; "if it points to an array or
@@ -28,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .parser import AllOf, AnyOf, Check, CheckKind, Comparison, Node
+from .nodes import AllOf, AnyOf, Check, CheckKind, Node
 from .selector import MISSING, Selector, resolve_all, resolver
 from .values import RELATIONAL, Literal, LiteralKind, number_test, scalar_text, text_test
 
@@ -103,20 +108,6 @@ def _on_selector(selector: Selector, test: ValueTest, not_exists: bool = False) 
     return lambda document: any(test(value) for value in values(document))
 
 
-def _membership(selector: Selector, texts: frozenset[str]) -> Predicate:
-    """``$.x = "a" || $.x = "b" || ...`` as one lookup (CIS 4.4 ORs 16 event names)."""
-    get = resolver(selector)
-
-    def member(document: Mapping[str, Any]) -> bool:
-        value = get(document)
-        if type(value) is str:
-            return value in texts
-        text = scalar_text(value)
-        return text is not None and text in texts
-
-    return member
-
-
 def _any(predicates: Sequence[Predicate]) -> Predicate:
     if len(predicates) == 1:
         return predicates[0]
@@ -141,30 +132,10 @@ def _all(predicates: Sequence[Predicate]) -> Predicate:
     return all_of
 
 
-def _disjunction(items: Sequence[Node]) -> Predicate:
-    # Exact string equalities on the same plain selector become one set lookup; the
-    # result is the same because '||' has no side effects and ignores order.
-    groups: dict[tuple[Any, ...], tuple[Selector, list[str]]] = {}
-    rest: list[Node] = []
-    for item in items:
-        if (
-            isinstance(item, Comparison)
-            and item.op == "="
-            and isinstance(item.subject, Selector)
-            and not item.subject.has_wildcard
-            and item.literal.is_exact_text
-        ):
-            groups.setdefault(item.subject.steps, (item.subject, []))[1].append(item.literal.text)
-        else:
-            rest.append(item)
-    predicates = [_membership(selector, frozenset(texts)) for selector, texts in groups.values()]
-    return _any(predicates + [compile_json(item) for item in rest])
-
-
 def compile_json(node: Node) -> Predicate:
     """One predicate over a parsed JSON object for the whole condition tree."""
     if isinstance(node, AnyOf):
-        return _disjunction(node.items)
+        return _any([compile_json(item) for item in node.items])
     if isinstance(node, AllOf):
         return _all([compile_json(item) for item in node.items])
     if isinstance(node, Check):

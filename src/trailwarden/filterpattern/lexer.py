@@ -130,14 +130,15 @@ def tokenize(text: str, start: int, end: int, end_text: str) -> list[Token]:
             j = i + 1
             tokens.append(Token(_SINGLE[c], c, c, i))
         elif c in "&|":
-            if text[i + 1 : i + 2] != c:
+            if i + 1 >= end or text[i + 1] != c:
                 found = describe(text[i : i + 2]) if i + 1 < end else describe(c)
                 raise FilterPatternSyntaxError(i, f"'{c}{c}'", found)
             j = i + 2
             kind = TokenKind.AND if c == "&" else TokenKind.OR
             tokens.append(Token(kind, c + c, c + c, i))
         elif c in "=!<>":
-            j = i + 2 if text[i + 1 : i + 2] == "=" and i + 1 < end else i + 1
+            two = c != "=" and i + 1 < end and text[i + 1] == "="  # !=, <=, >= (not ==)
+            j = i + 2 if two else i + 1
             op = text[i:j]
             if op == "!":
                 raise FilterPatternSyntaxError(i, "'!='", describe(text[i : i + 2]))

@@ -16,75 +16,22 @@ only show them in capitals and nothing is lost by also accepting ``not exists``.
 
 from __future__ import annotations
 
-import enum
 import re
-from dataclasses import dataclass
 from typing import NoReturn
 
 from .errors import FilterPatternSyntaxError, describe
 from .lexer import Token, TokenKind, tokenize
+from .nodes import AllOf, AnyOf, Check, CheckKind, Comparison, Field, Node
 from .regex import compile_regex
-from .selector import Selector, parse_selector
+from .selector import parse_selector
 from .values import RELATIONAL, Literal, LiteralKind, parse_number
 
-__all__ = [
-    "AllOf",
-    "AnyOf",
-    "Check",
-    "CheckKind",
-    "Comparison",
-    "Field",
-    "Node",
-    "Selector",
-    "parse_delimited",
-    "parse_json",
-]
+__all__ = ["parse_delimited", "parse_json"]
 
 MAX_DEPTH = 64  # nested parentheses; keeps recursion far from Python's limit
 MAX_REGEXES = 2  # "a limit of 2 regex for each filter pattern" (JSON and delimited)
 MAX_WILDCARD_SELECTORS = 3  # "up to three wildcard selectors in a filter pattern"
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_]+")
-
-
-class CheckKind(enum.Enum):
-    IS_NULL = "IS NULL"
-    IS_TRUE = "IS TRUE"
-    IS_FALSE = "IS FALSE"
-    NOT_EXISTS = "NOT EXISTS"
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    subject: Selector | str  # a JSON selector, or a space-delimited field's name
-    op: str
-    literal: Literal
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    selector: Selector
-    check: CheckKind
-
-
-@dataclass(frozen=True, slots=True)
-class AllOf:
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AnyOf:
-    items: tuple[Node, ...]
-
-
-Node = Comparison | Check | AllOf | AnyOf
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    position: int
-    name: str | None = None  # None: an unnamed field ('[a, , b]' or a trailing ',')
-    ellipsis: bool = False
-    condition: Node | None = None
 
 
 class _Parser:
@@ -223,6 +170,7 @@ class _DelimitedParser(_Parser):
         name = self.next()
         if name.kind is not TokenKind.WORD or not _FIELD_NAME.fullmatch(name.text):
             self.fail("a field name (letters, digits and '_'), '...' or '('", name)
+        first = self.field_name is None
         if self.field_name is None:
             self.field_name = name.text
         elif name.text != self.field_name:
@@ -232,7 +180,8 @@ class _DelimitedParser(_Parser):
             self.fail(f"a condition on {describe(self.field_name)}", name)
         op = self.next()
         if op.kind is not TokenKind.OPERATOR:
-            self.fail(f"an operator (=, !=, <, <=, >, >=) after {name.shown()}", op)
+            separators = ", ',' or ']'" if first else ""
+            self.fail(f"an operator (=, !=, <, <=, >, >=){separators} after {name.shown()}", op)
         return Comparison(name.text, op.text, self.value(op))
 
 

@@ -13,7 +13,8 @@ import orjson
 from .codegen import generate_one
 from .delimited import compile_delimited
 from .errors import FilterPatternSyntaxError
-from .parser import Node, parse_delimited, parse_json
+from .nodes import Node
+from .parser import parse_delimited, parse_json
 from .terms import compile_terms
 
 __all__ = [
@@ -27,7 +28,8 @@ __all__ = [
 ]
 
 # PutMetricFilter / PutSubscriptionFilter: "Length Constraints: Minimum length of 0.
-# Maximum length of 1024." (API_MetricFilter.html)
+# Maximum length of 1024."
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricFilter.html
 MAX_PATTERN_LENGTH = 1024
 
 Event = str | Mapping[str, Any]
@@ -84,23 +86,23 @@ def _text_matcher(predicate: Callable[[str], bool]) -> Callable[[Event], bool]:
     return matches
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompiledPattern:
-    """A filter pattern compiled once, to be matched against many log events."""
+    """A filter pattern compiled once, to be matched against many log events.
+
+    ``matches(event) -> bool``: whether CloudWatch Logs would count ``event`` as a match.
+    ``event`` is the raw log message or, for JSON patterns, also the already-parsed JSON
+    object (parse once, match many patterns). A parsed object given to a term or
+    space-delimited pattern is matched as its compact JSON text.
+
+    ``matches`` is the compiled function itself rather than a method that calls it: it
+    runs once per pattern per event, and the extra call was a sixth of its cost.
+    """
 
     source: str
     kind: PatternKind
-    _matcher: Callable[[Event], bool] = field(repr=False, compare=False)
+    matches: Callable[[Event], bool] = field(repr=False, compare=False)
     _tree: Node | None = field(default=None, repr=False, compare=False)  # JSON patterns
-
-    def matches(self, event: Event) -> bool:
-        """Whether CloudWatch Logs would count ``event`` as a match of this pattern.
-
-        ``event`` is the raw log message, or for JSON patterns also the already-parsed
-        JSON object (parse once, match many patterns). A parsed object given to a term
-        or space-delimited pattern is matched as its compact JSON text.
-        """
-        return self._matcher(event)
 
 
 def compile_pattern(text: str) -> CompiledPattern:

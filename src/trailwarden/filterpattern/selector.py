@@ -1,6 +1,8 @@
 """JSON property selectors: ``$.a.b``, ``$.a[0]``, ``$.['dotted.name']``, ``$.*``, ``$.a[*]``.
 
-From the AWS docs (matching-terms-json-log-events.html): selectors start with "$.", name
+From the AWS docs
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html):
+selectors start with "$.", name
 properties with letters, digits, '-' and '_', index arrays with [NUMBER] after a property,
 select a property whose name holds a period with ['name'], and select any object field
 (``.*``) or any array element (``[*]``) with at most one wildcard per selector.
@@ -94,7 +96,9 @@ def parse_selector(token: Token) -> Selector:
                 i = j
         elif s[i] == "[":
             # "Array elements ... must follow a property"; $['name'] is a property.
-            i = bracket(i, quoted_only=not steps)
+            if not steps and s[i + 1 : i + 2] != "'":
+                fail(i, "a property before an array index, as in '$.name[0]'")
+            i = bracket(i, quoted_only=False)
         else:
             fail(i, "'.' or '[' in the selector")
         wildcards = sum(k in (StepKind.ANY_FIELD, StepKind.ANY_ELEMENT) for k, _ in steps)

@@ -1,6 +1,7 @@
 """Term patterns for unstructured log events: ``ERROR``, ``"exact phrase"``, ``?a ?b``, ``-x``.
 
-AWS docs (FilterAndPatternSyntax.html#matching-terms-unstructured-log-events):
+AWS docs (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/
+FilterAndPatternSyntax.html#matching-terms-unstructured-log-events):
 
 - A term matches when it occurs anywhere in the message, case sensitively ("ERROR" matches
   "Exiting with ERRORCODE: -1"); all plain terms must occur (AND).

@@ -1,11 +1,13 @@
 """Literal values of JSON and space-delimited conditions, and how text is compared to them.
 
-Rules shared by both pattern kinds (AWS docs: FilterAndPatternSyntax.html):
+Rules shared by both pattern kinds
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html):
 
 - Comparisons are case sensitive ("Filter patterns are case sensitive").
 - In a string value, quoted or not, a '*' at the start and/or the end is a wildcard; a '*'
   anywhere else is a literal character ("Ev*ent will only match the actual string Ev*ent",
-  archived FilterAndPatternSyntax.md). A lone '*' matches any value.
+  the archived page, github.com/awsdocs/amazon-cloudwatch-logs-user-guide,
+  doc_source/FilterAndPatternSyntax.md). A lone '*' matches any value.
 - A value between '%' signs is a regular expression searched in the text (:mod:`.regex`).
 - A number is "an integer or a decimal with an optional + or - sign, optionally followed
   by 'e' and an integer with an optional sign" (scientific notation is documented).
@@ -60,13 +62,6 @@ class Literal:
     position: int
     number: int | float | None = None
     regex: re.Pattern[str] | None = None
-
-    @property
-    def is_exact_text(self) -> bool:
-        """A TEXT literal without wildcards: equality is plain string equality."""
-        return self.kind is LiteralKind.TEXT and not (
-            self.text.startswith("*") or self.text.endswith("*")
-        )
 
 
 def parse_number(text: str) -> int | float | None:

@@ -1,0 +1,174 @@
+"""TW101–TW115: each CIS event class reaches someone — filter → metric → alarm → SNS.
+
+Per account and class, every chain that starts at a log group of TW010's qualifying trails is
+followed: a metric filter that matches every positive of the class's corpus, an alarm on its
+metric in the same region with actions enabled, an SNS action, a confirmed subscription. The
+best chain is the verdict: a clean PASS, a noisy PASS, an ERROR (an unread fact might have
+passed), else the FAIL that got furthest, naming its first broken link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from trailwarden.arns import parse_log_group_arn
+from trailwarden.checks.monitoring_alarms import Chain, Group, alarm_chains, rank
+from trailwarden.checks.monitoring_text import remediation
+from trailwarden.checks.registry import CHECKS
+from trailwarden.checks.trail import Outcome
+from trailwarden.filterpattern import CompiledPattern, FilterPatternSyntaxError, compile_pattern
+from trailwarden.findings import Finding, Status
+from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, Trail
+from trailwarden.monitoring.catalog import CLASSES, EventClass
+from trailwarden.monitoring.corpus import Sample, corpus
+
+__all__ = ["filter_verdict", "monitoring_findings"]
+
+
+@lru_cache(maxsize=1024)
+def _compiled(text: str) -> CompiledPattern | str:
+    try:
+        return compile_pattern(text)
+    except FilterPatternSyntaxError as e:
+        return str(e)
+
+
+@lru_cache(maxsize=4096)
+def filter_verdict(pattern: str, class_id: str) -> tuple[tuple[Sample, ...], tuple[Sample, ...]]:
+    """(positives the pattern misses, negatives it matches); ValueError if it is invalid."""
+    compiled = _compiled(pattern)
+    if isinstance(compiled, str):
+        raise ValueError(compiled)
+    samples = corpus(class_id)
+    return (
+        tuple(s for s in samples.positives if not compiled.matches(s.record)),
+        tuple(s for s in samples.negatives if compiled.matches(s.record)),
+    )
+
+
+def monitoring_findings(
+    inventory: Inventory, trails: list[Trail], tw010: Finding, only: frozenset[str] | None
+) -> list[Finding]:
+    qualifying = set(tw010.evidence.get("qualifying", ()))
+    groups: dict[str, Group] = {}
+    for t in trails:
+        ref = parse_log_group_arn(t.config.log_group_arn or "") if t.config else None
+        if t.arn in qualifying and ref is not None:
+            groups.setdefault(ref.key, Group(ref.key, ref.name, ref.region))
+    out = []
+    for cls in CLASSES:
+        if only is None or cls.id in only:
+            region, outcome = _verdict(cls, inventory, list(groups.values()), tw010)
+            out.append(_finding(cls, inventory, region, outcome))
+    return out
+
+
+def _verdict(
+    cls: EventClass, inventory: Inventory, groups: list[Group], tw010: Finding
+) -> tuple[str, Outcome]:
+    if tw010.status is not Status.PASS or not groups:
+        status = Status.ERROR if tw010.status is Status.ERROR else Status.FAIL
+        return "global", Outcome(
+            status,
+            "No log group receives a qualifying trail, so no alarm can see these events "
+            f"(depends on TW010, {tw010.status.value}: {tw010.message})",
+            tw010.remediation,
+        )
+    by_key = {f.log_group_key: f for f in inventory.metric_filters}
+    if not any(g.key in by_key for g in groups):
+        names = ", ".join(g.name for g in groups)
+        return groups[0].region, Outcome(
+            Status.ERROR,
+            f"Monitoring data (metric filters, alarms, topics) was not collected for log group "
+            f"{names}; the inventory predates it or the collection was skipped.",
+            "Scan again with a trailwarden that collects metric filters, alarms and SNS topics.",
+        )
+    judged = [(g, c) for g in groups for c in _chains(cls, inventory, g, by_key.get(g.key))]
+    group, best = min(judged, key=lambda gc: rank(gc[1]))
+    outcome = best.outcome
+    if outcome.status is not Status.PASS and not outcome.remediation:
+        fix = remediation(cls, group.name, group.region, inventory.account_id)
+        outcome = Outcome(outcome.status, outcome.message, fix, outcome.evidence)
+    return group.region, outcome
+
+
+def _chains(
+    cls: EventClass, inventory: Inventory, group: Group, filters: LogGroupFilters | None
+) -> Iterator[Chain]:
+    where = f"log group {group.name} ({group.region})"
+    if filters is None:
+        yield Chain(Outcome(Status.ERROR, f"The metric filters of {where} were not collected."))
+        return
+    if filters.error is not None:
+        yield Chain(
+            Outcome(
+                Status.ERROR,
+                f"Could not read the metric filters of {where}: {filters.error.describe()}.",
+            )
+        )
+        return
+    invalid: list[str] = []
+    scored: list[tuple[MetricFilter, tuple[Sample, ...], tuple[Sample, ...]]] = []
+    for f in filters.filters:
+        try:
+            missed, noise = filter_verdict(f.pattern, cls.id)
+        except ValueError as e:
+            invalid.append(f"filter {f.name} has an invalid pattern ({e}) and cannot count")
+            continue
+        scored.append((f, missed, noise))
+    notes = "".join(f" Note: {n}." for n in invalid)
+    complete = [s for s in scored if not s[1]]
+    if not complete:
+        yield Chain(Outcome(Status.FAIL, _no_filter(cls, where, scored) + notes))
+        return
+    for f, _, noise in complete:
+        for chain in alarm_chains(cls.title, inventory, group, f):
+            if noise and chain.outcome.status is Status.PASS:
+                message = (
+                    f"{chain.outcome.message} The filter is broader than CIS and will be noisy: "
+                    f"it also matches {noise[0].label}."
+                )
+                chain = Chain(Outcome(Status.PASS, message, "", chain.outcome.evidence), 5, True)
+            yield Chain(
+                Outcome(
+                    chain.outcome.status,
+                    chain.outcome.message + notes,
+                    "",
+                    {**chain.outcome.evidence, "pattern": f.pattern},
+                ),
+                chain.depth,
+                chain.noisy,
+            )
+
+
+def _no_filter(
+    cls: EventClass,
+    where: str,
+    scored: list[tuple[MetricFilter, tuple[Sample, ...], tuple[Sample, ...]]],
+) -> str:
+    if not scored:
+        return f"No valid metric filter on {where} catches {cls.title}."
+    total = len(corpus(cls.id).positives)
+    best, missed, _ = min(scored, key=lambda s: len(s[1]))  # the first that matches the most
+    return (
+        f"No metric filter on {where} catches every event of {cls.title}: the closest, "
+        f"{best.name} ({best.pattern}), misses {len(missed)} of {total}, first {missed[0].label}."
+    )
+
+
+def _finding(cls: EventClass, inventory: Inventory, region: str, outcome: Outcome) -> Finding:
+    spec = CHECKS[cls.id]
+    return Finding(
+        check_id=cls.id,
+        title=spec.title,
+        status=outcome.status,
+        severity=spec.severity,
+        account_id=inventory.account_id,
+        region=region,
+        resource_type="AWS::::Account",
+        resource_id=f"AWS::::Account:{inventory.account_id}",
+        message=outcome.message,
+        remediation=outcome.remediation,
+        evidence=outcome.evidence,
+    )
