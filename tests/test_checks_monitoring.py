@@ -79,9 +79,9 @@ def test_corpus_covers_identity_types_regions_and_cis_additions():
 def test_and_joined_unauthorized_pattern_never_fires_and_fails_with_a_missed_positive():
     f = finding(monitored(patterns={"TW101": CIS_41_AND}), "TW101")
     assert f.status is Status.FAIL
-    # The closest filter on the group is now TW103's (it catches the root user's denial).
-    assert "the closest, root_usage_metric" in f.message
-    assert "misses 7 of 8" in f.message
+    # The filter aimed at the class is named (not TW103's, which catches root's denial).
+    assert "the closest, unauthorized_api_calls_metric" in f.message
+    assert "misses 8 of 8" in f.message
     assert "ec2.amazonaws.com RunInstances (Client.UnauthorizedOperation)" in f.message
     assert "aws logs put-metric-filter" in f.remediation
     assert "aws cloudwatch put-metric-alarm" in f.remediation

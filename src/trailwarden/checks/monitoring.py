@@ -142,6 +142,13 @@ def _chains(
             )
 
 
+# What a filter aimed at a class without event names of its own mentions.
+_SIGNATURE: dict[str, tuple[str, ...]] = {
+    "TW101": ("UnauthorizedOperation", "AccessDenied"),
+    "TW103": ('"Root"', "= Root"),
+}
+
+
 def _no_filter(
     cls: EventClass,
     where: str,
@@ -150,7 +157,19 @@ def _no_filter(
     if not scored:
         return f"No valid metric filter on {where} catches {cls.title}."
     total = len(corpus(cls.id).positives)
-    best, missed, _ = min(scored, key=lambda s: len(s[1]))  # the first that matches the most
+    # The filter meant for this class is one whose pattern names the class's events (or error
+    # codes), or one that catches most of the class. Naming a filter written for another class
+    # that happens to catch one event (root's AccessDenied, say) would only mislead. This
+    # choice affects the message only, never the verdict.
+    tokens = _SIGNATURE.get(cls.id, ()) + tuple(cls.event_names)
+    own = [s for s in scored if any(t in s[0].pattern for t in tokens)]
+    candidates = own or [s for s in scored if 2 * (total - len(s[1])) >= total]
+    if not candidates:
+        return (
+            f"No metric filter on {where} catches {cls.title} "
+            f"({len(scored)} other filter(s) there catch at most a few of its events)."
+        )
+    best, missed, _ = min(candidates, key=lambda s: len(s[1]))  # the first that matches the most
     return (
         f"No metric filter on {where} catches every event of {cls.title}: the closest, "
         f"{best.name} ({best.pattern}), misses {len(missed)} of {total}, first {missed[0].label}."
