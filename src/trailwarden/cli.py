@@ -18,6 +18,8 @@ from trailwarden import __version__
 from trailwarden.errors import Error
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from trailwarden.checks import CheckOptions
     from trailwarden.findings import Report
     from trailwarden.inventory import Inventory
@@ -75,26 +77,35 @@ def _check_options(
 
 
 def _emit(report: Report, fmt: str, output: Path | None) -> None:
-    from rich.console import Console
-
     from trailwarden.formats.json import render_json
     from trailwarden.formats.table import render_table
 
     if fmt == "json":
-        data = render_json(report)
-        if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            _write(output, data)
-        return
+        _deliver(render_json(report), output)
+    else:
+        _render_for_people(lambda console: render_table(report, console), output)
+
+
+def _deliver(data: bytes, output: Path | None) -> None:
+    """Machine output: to standard output, or to ``output``."""
     if output is None:
-        render_table(report, Console())
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _write(output, data)
+
+
+def _render_for_people(render: Callable[[Console], None], output: Path | None) -> None:
+    """rich output: coloured on the terminal, plain text (120 columns) into ``output``."""
+    from rich.console import Console
+
+    if output is None:
+        render(Console())
         return
     import io
 
     console = Console(record=True, width=120, file=io.StringIO())
-    render_table(report, console)
+    render(console)
     _write(output, console.export_text().encode())
 
 
@@ -421,26 +432,12 @@ def fix(
 
 
 def _emit_plan(plan: Plan, inventory: Inventory, fmt: str, output: Path | None) -> None:
-    from rich.console import Console
-
     from trailwarden.remediate import render
 
     if fmt == "text":
-        if output is None:
-            render.render_text(plan, Console())
-            return
-        import io
-
-        console = Console(record=True, width=120, file=io.StringIO())
-        render.render_text(plan, console)
-        _write(output, console.export_text().encode())
-        return
-    data = render.render_machine(plan, inventory, fmt)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        _render_for_people(lambda console: render.render_text(plan, console), output)
     else:
-        _write(output, data)
+        _deliver(render.render_machine(plan, inventory, fmt), output)
 
 
 @cli.command()
@@ -535,7 +532,6 @@ def backtest(
     FILE|DIR: CloudTrail S3 log files ({"Records": [...]}, gzipped or not) or JSON-lines
     files; directories are searched for *.json, *.json.gz, *.jsonl, *.jsonl.gz and *.gz.
     """
-    from rich.console import Console
 
     from trailwarden.backtest import (
         backtest_files,
@@ -556,21 +552,9 @@ def backtest(
     with byte_progress() as (on_start, on_file):
         result = backtest_files(inputs, filters, examples, on_start=on_start, on_file=on_file)
     if fmt == "json":
-        data = render_json(result)
+        _deliver(render_json(result), output)
     else:
-        if output is None:
-            render_table(result, Console())
-            return
-        import io
-
-        console = Console(record=True, width=160, file=io.StringIO())
-        render_table(result, console)
-        data = console.export_text().encode()
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        _write(output, data)
+        _render_for_people(lambda console: render_table(result, console), output)
 
 
 @cli.command("test-pattern")
@@ -590,7 +574,6 @@ def test_pattern(pattern: str, event_file: TextIO | None, fmt: str) -> None:
 
     EVENT_FILE (default: standard input) holds one raw log message per line.
     """
-    from rich.console import Console
 
     from trailwarden.backtest.testpattern import (
         match_messages,
@@ -601,10 +584,9 @@ def test_pattern(pattern: str, event_file: TextIO | None, fmt: str) -> None:
 
     result = match_messages(pattern, read_messages(event_file or sys.stdin))
     if fmt == "json":
-        sys.stdout.buffer.write(render_json(result))
-        sys.stdout.flush()
+        _deliver(render_json(result), None)
     else:
-        render_table(result, Console())
+        _render_for_people(lambda console: render_table(result, console), None)
 
 
 def main() -> None:
