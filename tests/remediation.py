@@ -21,6 +21,11 @@ _PERMISSIONS = {
     Action.UPDATE_ASSUME_ROLE_POLICY: ("iam:UpdateAssumeRolePolicy",),
     Action.UPDATE_TRAIL: ("cloudtrail:UpdateTrail", "iam:PassRole"),
     Action.START_LOGGING: ("cloudtrail:StartLogging",),
+    Action.PUT_METRIC_FILTER: ("logs:PutMetricFilter",),
+    Action.CREATE_TOPIC: ("sns:CreateTopic", "sns:TagResource"),
+    Action.SUBSCRIBE: ("sns:Subscribe",),
+    Action.PUT_METRIC_ALARM: ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"),
+    Action.ENABLE_ALARM_ACTIONS: ("cloudwatch:EnableAlarmActions",),
 }
 
 
@@ -283,3 +288,137 @@ def snapshot(
         tags = iam.get_role(RoleName=name)["Role"].get("Tags", [])
         roles[name] = (r["AssumeRolePolicyDocument"], inline, attached, tags)
     return {"trails": trails, "log_groups": groups, "roles": roles}
+
+
+# --- The monitoring fix (TW101–TW115): hand-built steps per the monitoring contract. ---
+
+TOPIC = "trailwarden-cis-alarms"
+EMAIL = "security@example.com"
+CIS_PATTERN = '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }'
+
+
+def topic_arn(name: str = TOPIC, region: str = REGION) -> str:
+    return f"arn:aws:sns:{region}:{MAIN_ACCOUNT}:{name}"
+
+
+def alarm_arn(name: str, region: str = REGION) -> str:
+    return f"arn:aws:cloudwatch:{region}:{MAIN_ACCOUNT}:alarm:{name}"
+
+
+def filter_target(group: str, name: str, region: str = REGION) -> str:
+    return f"{group_key(group, region)}:metric-filter:{name}"
+
+
+def transformation(metric: str) -> dict[str, Any]:
+    return {
+        "metric_name": metric,
+        "metric_namespace": "CISBenchmark",
+        "metric_value": "1",
+        "default_value": None,
+    }
+
+
+def create_topic_step(name: str = TOPIC, trail_arn: str = "") -> Step:
+    return step(Action.CREATE_TOPIC, topic_arn(name), trail_arn, None, {"name": name, "tags": TAGS})
+
+
+def subscribe_step(topic: str, email: str = EMAIL, trail_arn: str = "") -> Step:
+    after = {"protocol": "email", "endpoint": email}
+    return step(Action.SUBSCRIBE, topic, trail_arn, None, after)
+
+
+def filter_step(
+    group: str,
+    name: str,
+    metric: str,
+    before: dict[str, Any] | None = None,
+    pattern: str = CIS_PATTERN,
+    trail_arn: str = "",
+) -> Step:
+    after = {
+        "log_group_name": group,
+        "filter_name": name,
+        "filter_pattern": pattern,
+        "metric_transformations": [transformation(metric)],
+    }
+    return step(Action.PUT_METRIC_FILTER, filter_target(group, name), trail_arn, before, after)
+
+
+def alarm_step(
+    name: str, metric: str, topic: str, before: dict[str, Any] | None = None, trail_arn: str = ""
+) -> Step:
+    after = {
+        "alarm_name": name,
+        "alarm_description": f"CIS: {metric}",
+        "metric_name": metric,
+        "namespace": "CISBenchmark",
+        "statistic": "Sum",
+        "period": 300,
+        "evaluation_periods": 1,
+        "threshold": 1.0,
+        "comparison_operator": "GreaterThanOrEqualToThreshold",
+        "treat_missing_data": "notBreaching",
+        "actions_enabled": True,
+        "alarm_actions": [topic],
+        "tags": TAGS,
+    }
+    return step(Action.PUT_METRIC_ALARM, alarm_arn(name), trail_arn, before, after)
+
+
+def enable_actions_step(name: str, trail_arn: str = "") -> Step:
+    target = alarm_arn(name)
+    return step(
+        Action.ENABLE_ALARM_ACTIONS,
+        target,
+        trail_arn,
+        {"actions_enabled": False},
+        {"actions_enabled": True},
+    )
+
+
+def user_alarm(
+    aws: SimulatedAws, name: str, metric: str, *, enabled: bool = True, **extra: Any
+) -> None:
+    """An alarm a user made on ``metric`` (CISBenchmark), in REGION."""
+    aws.client(MAIN_ACCOUNT, "cloudwatch", REGION).put_metric_alarm(
+        AlarmName=name,
+        MetricName=metric,
+        Namespace="CISBenchmark",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        ActionsEnabled=enabled,
+        **extra,
+    )
+
+
+def monitoring_snapshot(aws: SimulatedAws, region: str = REGION) -> dict[str, Any]:
+    """Every metric filter of every log group, every alarm's settings, every topic with its
+    tags and subscriptions, in ``region``."""
+    logs = aws.client(MAIN_ACCOUNT, "logs", region)
+    filters = {}
+    for g in logs.describe_log_groups()["logGroups"]:
+        found = logs.describe_metric_filters(logGroupName=g["logGroupName"])["metricFilters"]
+        for f in found:
+            filters[(g["logGroupName"], f["filterName"])] = (
+                f["filterPattern"],
+                f["metricTransformations"],
+            )
+    skip = {"AlarmConfigurationUpdatedTimestamp", "StateUpdatedTimestamp", "StateReason"}
+    alarms = {
+        a["AlarmName"]: {k: v for k, v in a.items() if k not in skip}
+        for a in aws.client(MAIN_ACCOUNT, "cloudwatch", region).describe_alarms()["MetricAlarms"]
+    }
+    sns = aws.client(MAIN_ACCOUNT, "sns", region)
+    topics = {}
+    for t in sns.list_topics()["Topics"]:
+        arn = t["TopicArn"]
+        subs = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        tags = sns.list_tags_for_resource(ResourceArn=arn)["Tags"]
+        topics[arn] = (
+            sorted((s["Protocol"], s["Endpoint"], s["SubscriptionArn"]) for s in subs),
+            tags,
+        )
+    return {"filters": filters, "alarms": alarms, "topics": topics}

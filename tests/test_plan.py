@@ -23,6 +23,7 @@ from factories import (
     role_arn,
     trail_arn,
 )
+from monitoring_factories import make_alarm, make_topic, monitored
 from plan_cases import (
     CASES,
     EC2_TRUST,
@@ -35,7 +36,7 @@ from plan_cases import (
     with_role,
 )
 from trailwarden.arns import LogGroupRef
-from trailwarden.checks import CHECKS, evaluate
+from trailwarden.checks import CHECKS, CheckOptions, evaluate
 from trailwarden.errors import UnknownCheckError, UsageError
 from trailwarden.findings import Status
 from trailwarden.inventory import Inventory, LogGroup, PolicyDocument, Role
@@ -408,6 +409,19 @@ def test_wanted_includes_the_trails_own_unlooked_resources() -> None:
 
 # -- renderers handle every action ---------------------------------------------------------
 ALL_PLANS = [plan_for(p.values[0], p.values[1]) for p in CASES]  # type: ignore[arg-type]
+# TW101–TW115: a broken filter, a missing alarm, disabled actions, an unconfirmed topic.
+_MONITORED = monitored(
+    patterns={"TW101": "{ $.errorCode = Nope }"},
+    alarms={"TW102": None, "TW103": make_alarm("TW103", actions_enabled=False)},
+    topic=make_topic(confirmed_subscriptions=0),
+)
+ALL_PLANS.append(
+    make_plan(
+        _MONITORED,
+        evaluate(_MONITORED, CheckOptions(monitoring=True)),
+        FixOptions(alarm_email="sec@example.com"),
+    )
+)
 
 
 @pytest.mark.parametrize("action", list(Action))

@@ -27,9 +27,10 @@ from factories import (
     make_trail,
     role_policy,
 )
+from monitoring_factories import make_alarm, make_topic, monitored
 from plan_cases import CASES, NOT_INTEGRATED, with_role
 from plan_cases import EC2_TRUST as EC2
-from trailwarden.checks import evaluate
+from trailwarden.checks import CheckOptions, evaluate
 from trailwarden.inventory import Inventory
 from trailwarden.remediate.model import Action, Plan, Step
 from trailwarden.remediate.plan import FixOptions, make_plan
@@ -56,17 +57,39 @@ ALL = [*CASES, pytest.param(TWO_REGIONS, OPTS, (), id="two-regions")]
 
 
 def plan_for(inventory: Inventory, options: FixOptions = OPTS) -> Plan:
-    return make_plan(inventory, evaluate(inventory), options)
+    return make_plan(inventory, evaluate(inventory, CheckOptions(monitoring=True)), options)
+
+
+MONITORING = [
+    (monitored(patterns={"TW101": "{ $.errorCode = Nope }"}), FixOptions()),
+    (
+        monitored(
+            alarms={"TW102": None, "TW103": make_alarm("TW103", actions_enabled=False)},
+            topic=make_topic(confirmed_subscriptions=0),
+        ),
+        FixOptions(alarm_email="sec@example.com"),
+    ),
+]
+
+
+def monitoring_plan(inventory: Inventory, options: FixOptions) -> Plan:
+    return make_plan(inventory, evaluate(inventory, CheckOptions(monitoring=True)), options)
+
+
+MONITORING_PARAMS = [
+    pytest.param(inv, opts, (), id=f"monitoring-{i}") for i, (inv, opts) in enumerate(MONITORING)
+]
 
 
 def one_step_plans() -> list[Any]:
     """For each action, a plan of one such step (and the inventory it was planned on)."""
     out = []
+    candidates = [(p.values[0], p.values[1]) for p in CASES] + MONITORING
     for action in Action:
         inventory, step = next(
-            (p.values[0], s)
-            for p in CASES
-            for s in plan_for(p.values[0], p.values[1]).steps  # type: ignore[arg-type]
+            (inv, s)
+            for inv, opts in candidates
+            for s in monitoring_plan(inv, opts).steps  # type: ignore[arg-type]
             if s.action is action
         )
         out.append(pytest.param(Plan(ACCOUNT, (step,)), inventory, id=action.name))
@@ -94,7 +117,7 @@ def resources(doc: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     return {name: attrs for block in blocks for name, attrs in block.get(kind, {}).items()}
 
 
-@pytest.mark.parametrize(("inventory", "options", "expected"), ALL)
+@pytest.mark.parametrize(("inventory", "options", "expected"), [*ALL, *MONITORING_PARAMS])
 def test_terraform_parses_and_uses_valid_identifiers(
     inventory: Inventory, options: FixOptions, expected: object
 ) -> None:
@@ -197,7 +220,7 @@ def lint_errors(template: dict[str, Any], region: str) -> list[str]:
     return [str(m) for m in matches if m.rule.id.startswith("E")]
 
 
-@pytest.mark.parametrize(("inventory", "options", "expected"), ALL)
+@pytest.mark.parametrize(("inventory", "options", "expected"), [*ALL, *MONITORING_PARAMS])
 def test_cloudformation_passes_cfn_lint(
     inventory: Inventory, options: FixOptions, expected: object
 ) -> None:
@@ -265,10 +288,19 @@ def cli_flags(service: str, command: str) -> set[str]:
         _MODELS[service] = get_session().get_service_model(service)
     model = _MODELS[service]
     (operation,) = [o for o in model.operation_names if xform_name(o, "-") == command]
-    return {f"--{xform_name(m, '-')}" for m in model.operation_model(operation).input_shape.members}
+    flags = {
+        f"--{xform_name(m, '-')}" for m in model.operation_model(operation).input_shape.members
+    }
+    # The AWS CLI renames the members that clash with its global options (awscli's
+    # customizations/argrename.py): sns subscribe's Endpoint is --notification-endpoint.
+    renamed = _RENAMED.get((service, command), {})
+    return {renamed.get(f, f) for f in flags}
 
 
-@pytest.mark.parametrize(("inventory", "options", "expected"), ALL)
+_RENAMED = {("sns", "subscribe"): {"--endpoint": "--notification-endpoint"}}
+
+
+@pytest.mark.parametrize(("inventory", "options", "expected"), [*ALL, *MONITORING_PARAMS])
 def test_cli_script_is_valid_bash_with_real_flags(
     inventory: Inventory, options: FixOptions, expected: object
 ) -> None:

@@ -362,6 +362,23 @@ def _serve_demo() -> None:
 )
 @click.option("--kms-key-id", metavar="ARN", help="KMS key for created log groups.")
 @click.option(
+    "--monitoring",
+    is_flag=True,
+    help="Also fix the CIS monitoring checks TW101–TW115 (metric filters, alarms, an SNS "
+    "topic); implied by --check TW1xx.",
+)
+@click.option(
+    "--alarm-topic-arn",
+    metavar="ARN",
+    help="SNS topic for the TW101–TW115 alarms to notify (default: create "
+    "trailwarden-cis-alarms in the log group's region).",
+)
+@click.option(
+    "--alarm-email",
+    metavar="ADDRESS",
+    help="Subscribe this address to the alarms' topic (it must confirm the subscription).",
+)
+@click.option(
     "--format",
     "fmt",
     default="text",
@@ -393,6 +410,9 @@ def fix(
     log_group_name: str | None,
     retention_days: int,
     kms_key_id: str | None,
+    monitoring: bool,
+    alarm_topic_arn: str | None,
+    alarm_email: str | None,
     fmt: str,
     output: Path | None,
     do_apply: bool,
@@ -404,7 +424,8 @@ def fix(
     Exit codes: 0 nothing to do or the apply completed; 1 changes are planned but not
     applied, or the apply stopped on a failure; 2 could not run.
     """
-    from trailwarden.checks import get_check
+    from trailwarden.checks import CheckOptions, get_check
+    from trailwarden.checks.registry import MONITORING_CHECK_IDS
     from trailwarden.collect.clients import open_factory
     from trailwarden.fix import plan_fix
     from trailwarden.remediate.plan import FixOptions
@@ -415,9 +436,18 @@ def fix(
         kms_key_id=kms_key_id,
         trails=frozenset(trails) or None,
         checks=frozenset(get_check(c).id for c in checks) or None,
+        alarm_topic_arn=alarm_topic_arn,
+        alarm_email=alarm_email,
     )
+    # Every check is evaluated (TW101–TW115 depend on TW010); --check scopes the plan.
+    wants = monitoring or bool((fix_options.checks or frozenset()) & MONITORING_CHECK_IDS)
     factory = open_factory(profile=profile, endpoint_url=endpoint_url)
-    planned = plan_fix(factory, fix_options, regions=_split_regions(regions))
+    planned = plan_fix(
+        factory,
+        fix_options,
+        regions=_split_regions(regions),
+        check_options=CheckOptions(monitoring=wants),
+    )
     _emit_plan(planned.plan, planned.inventory, fmt, output)
     if not do_apply or planned.plan.is_empty:
         sys.exit(0 if planned.plan.is_empty else 1)

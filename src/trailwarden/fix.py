@@ -14,7 +14,7 @@ from trailwarden.checks import CheckOptions
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
-    from trailwarden.findings import Finding, Report
+    from trailwarden.findings import Report
     from trailwarden.inventory import Inventory
     from trailwarden.remediate.model import Plan
     from trailwarden.remediate.plan import FixOptions
@@ -36,7 +36,11 @@ def plan_fix(
     regions: Sequence[str] | None = None,
     check_options: CheckOptions | None = None,
 ) -> PlannedFix:
-    """Scan the account behind ``factory`` and plan the fix (no change is made)."""
+    """Scan the account behind ``factory`` and plan the fix (no change is made).
+
+    The monitoring checks TW101–TW115 are planned for when ``check_options`` asks for them
+    (``monitoring=True``, or ``only`` naming one; ``only`` must then keep TW010 too).
+    """
     from trailwarden.remediate.lookup import complete_inventory
     from trailwarden.remediate.plan import make_plan, wanted_resources
     from trailwarden.scan import scan_account
@@ -45,25 +49,5 @@ def plan_fix(
     findings = scanned.report.findings
     wanted = wanted_resources(scanned.inventory, findings, fix_options)
     inventory = complete_inventory(factory, scanned.inventory, wanted)
-    plan = _note_unfixable(make_plan(inventory, findings, fix_options), findings)
+    plan = make_plan(inventory, findings, fix_options)
     return PlannedFix(plan=plan, inventory=inventory, report=scanned.report)
-
-
-def _note_unfixable(plan: Plan, findings: tuple[Finding, ...]) -> Plan:
-    """Say which failing monitoring checks the plan does not (yet) fix, rather than be silent."""
-    from dataclasses import replace
-
-    from trailwarden.checks.registry import MONITORING_CHECK_IDS
-    from trailwarden.findings import Status
-
-    failing = sorted(
-        {f.check_id for f in findings if f.check_id in MONITORING_CHECK_IDS}
-        & {f.check_id for f in findings if f.status in (Status.FAIL, Status.ERROR)}
-    )
-    if not failing:
-        return plan
-    note = (
-        f"{', '.join(failing)}: trailwarden fix does not create metric filters, alarms or SNS "
-        "topics yet; `trailwarden explain <check>` prints the AWS CLI commands."
-    )
-    return replace(plan, diagnoses=(*plan.diagnoses, note))

@@ -19,6 +19,8 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
   ``PendingConfirmation`` until its owner confirms it. :func:`set_pending_confirmation`
   keeps a subscription pending.
   https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html
+- PutMetricFilter adds a second filter of the same name; AWS updates the existing one.
+  https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
 
 It also installs the denials of :mod:`trailwarden.demo.moto_denials`.
 """
@@ -98,6 +100,7 @@ def install_aws_semantics() -> bool:
     from moto.cloudtrail.models import CloudTrailBackend, Trail
     from moto.cloudtrail.responses import CloudTrailResponse
     from moto.core.responses import BaseResponse
+    from moto.logs.metric_filters import MetricFilters
     from moto.sns.models import SNSBackend
 
     patches: dict[tuple[type, str], Any] = {
@@ -108,6 +111,7 @@ def install_aws_semantics() -> bool:
         (Trail, "put_event_selectors"): _put_event_selectors,
         (Trail, "description"): _description,
         (SNSBackend, "list_subscriptions_by_topic"): _list_subscriptions_by_topic,
+        (MetricFilters, "add_filter"): _add_metric_filter,
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
     }
     with _install_lock:
@@ -250,3 +254,12 @@ def _list_subscriptions_by_topic(
         else s
         for s in subscriptions
     ], token
+
+
+def _add_metric_filter(
+    self: Any, name: str, pattern: str, group: str, transformations: Any
+) -> None:
+    self.metric_filters = [
+        f for f in self.metric_filters if (f["logGroupName"], f["filterName"]) != (group, name)
+    ]
+    _original("MetricFilters", "add_filter")(self, name, pattern, group, transformations)

@@ -15,16 +15,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trailwarden.collect.calls import AwsCallError, api_error
 from trailwarden.collect.identity import identify
 from trailwarden.errors import UsageError
 from trailwarden.inventory import ApiError
 from trailwarden.remediate.calls import change, perform
-from trailwarden.remediate.current import State, describe_change, log_group_ref, read_state
+from trailwarden.remediate.current import (
+    State,
+    describe_change,
+    log_group_ref,
+    matches,
+    read_state,
+)
 from trailwarden.remediate.journal import Journal
 from trailwarden.remediate.model import Action, Plan, Step
+from trailwarden.remediate.monitoring_calls import recorded
 from trailwarden.remediate.render_json import plan_to_dict
 from trailwarden.remediate.timing import Clock, Sleep, WritePacer, backoff
 
@@ -149,20 +156,20 @@ class _Run:
         if isinstance(found, ApiError):
             journal.failed(step.id, found)
             return found, False
-        if found != step.before:
+        if not matches(step.action, step.before, found):
             message = describe_change(step.action, step.target, step.before, found)
             changed = ApiError(step.action.value, "StateChanged", message, step.region)
             journal.failed(step.id, changed)
             return changed, False
         journal.begin(step.id, step.action.value, step.target, step.region, found, step.after)
-        error = self._call(step)
+        error, response = self._call(step)
         if error is not None:
             journal.failed(step.id, error)
             return error, True
         self.changed.add(step.target)
         if on_step is not None:
             on_step(step)
-        journal.done(step.id, step.after)
+        journal.done(step.id, step.after, recorded(step.action, response))
         return None
 
     def _read(self, step: Step) -> State | ApiError:
@@ -171,31 +178,31 @@ class _Run:
             # IAM reads are eventually consistent too: a role created by an earlier step
             # may not be visible yet. Wait for it rather than report a change.
             retries = backoff(self.sleep, self.clock, self.timeout)
-            while found != step.before and not isinstance(found, ApiError):
+            while not isinstance(found, ApiError) and not matches(step.action, step.before, found):
                 if next(retries, None) is None:
                     break
                 found = read_state(self.factory, step.action, step.target, step.region, step.after)
         return found
 
-    def _call(self, step: Step) -> ApiError | None:
+    def _call(self, step: Step) -> tuple[ApiError | None, Any]:
+        """(None, the call's answer) when it succeeded; else (the error, None)."""
         call = change(self.factory, step.action, step.target, step.region, step.after)
         retries = backoff(self.sleep, self.clock, self._propagation_timeout(step))
         started, tries = self.clock(), 0
         while True:
             tries += 1
             try:
-                perform(call, self.pacer)
-                return None
+                return None, perform(call, self.pacer)
             except AwsCallError as exc:
                 error = api_error(exc, step.action.value, step.region)
             if not _propagating(error):
-                return error
+                return error, None
             if next(retries, None) is None:
                 if tries == 1:
-                    return error
+                    return error, None
                 waited = self.clock() - started
                 note = f" (still refused after {tries} attempts over {waited:.0f} s)"
-                return dataclasses.replace(error, message=error.message + note)
+                return dataclasses.replace(error, message=error.message + note), None
 
     def _propagation_timeout(self, step: Step) -> float:
         """How long UpdateTrail may wait for IAM: only a role or log group this apply has

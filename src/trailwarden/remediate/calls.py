@@ -16,13 +16,24 @@ from typing import TYPE_CHECKING, Any, assert_never
 from trailwarden.inventory import JsonDict
 from trailwarden.remediate.current import log_group_ref, role_name
 from trailwarden.remediate.model import Action
+from trailwarden.remediate.monitoring_calls import CallParts, forward, put_back, remove
 from trailwarden.remediate.policies import TAGS
 from trailwarden.remediate.timing import WritePacer
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
 
-__all__ = ["Call", "change", "delete_log_group", "delete_role", "perform", "restore"]
+__all__ = [
+    "Call",
+    "change",
+    "delete",
+    "delete_log_group",
+    "delete_role",
+    "delete_topic",
+    "perform",
+    "restore",
+    "unsubscribe",
+]
 
 
 @dataclass(frozen=True)
@@ -33,12 +44,13 @@ class Call:
     paced: bool = False  # a CloudTrail write: at most one per second per region
 
 
-def perform(call: Call, pacer: WritePacer) -> None:
-    """Make ``call``; raises botocore's ClientError / BotoCoreError as the client does."""
+def perform(call: Call, pacer: WritePacer) -> Any:
+    """Make ``call`` and return its answer; raises botocore's ClientError / BotoCoreError
+    as the client does."""
     if call.paced:
         pacer.wait(call.region)
     try:
-        call.run()
+        return call.run()
     finally:
         if call.paced:
             pacer.wrote(call.region)
@@ -82,6 +94,14 @@ def change(
             cloudtrail = factory.client("cloudtrail", region)
             run = partial(cloudtrail.start_logging, Name=target)
             return Call(action.value, run, region, paced=True)
+        case (
+            Action.PUT_METRIC_FILTER
+            | Action.CREATE_TOPIC
+            | Action.SUBSCRIBE
+            | Action.PUT_METRIC_ALARM
+            | Action.ENABLE_ALARM_ACTIONS
+        ):
+            return _call(forward(factory, action, target, region, after), region)
         case _:
             assert_never(action)
     return Call(action.value, run, region)
@@ -106,10 +126,36 @@ def restore(
             cloudtrail = factory.client("cloudtrail", region)
             stop = partial(cloudtrail.stop_logging, Name=target)
             return Call("cloudtrail:StopLogging", stop, region, paced=True)
-        case Action.CREATE_LOG_GROUP | Action.CREATE_ROLE:
+        case Action.PUT_METRIC_FILTER | Action.PUT_METRIC_ALARM | Action.ENABLE_ALARM_ACTIONS:
+            return _call(put_back(factory, action, target, region, before), region)
+        case Action.CREATE_LOG_GROUP | Action.CREATE_ROLE | Action.CREATE_TOPIC | Action.SUBSCRIBE:
             raise ValueError(f"{action.value} creates a resource: undo it by deleting it")
         case _:
             assert_never(action)
+
+
+def delete(factory: ClientFactory, action: Action, target: str, region: str) -> Call:
+    """The call that deletes a metric filter or alarm a step put where there was none."""
+    return _call(remove(factory, action, target, region), region)
+
+
+def delete_topic(factory: ClientFactory, topic: str, region: str) -> Call:
+    """DeleteTopic: its subscriptions, pending ones included, go with it.
+    https://docs.aws.amazon.com/sns/latest/api/API_DeleteTopic.html
+    """
+    sns = factory.client("sns", region)
+    return Call("sns:DeleteTopic", partial(sns.delete_topic, TopicArn=topic), region)
+
+
+def unsubscribe(factory: ClientFactory, subscription: str, region: str) -> Call:
+    sns = factory.client("sns", region)
+    run = partial(sns.unsubscribe, SubscriptionArn=subscription)
+    return Call("sns:Unsubscribe", run, region)
+
+
+def _call(parts: CallParts, region: str) -> Call:
+    action, run = parts
+    return Call(action, run, region)
 
 
 def delete_log_group(factory: ClientFactory, name: str, region: str) -> Call:

@@ -16,6 +16,8 @@ from trailwarden.collect.logs import describe_log_group
 from trailwarden.errors import UsageError
 from trailwarden.inventory import ApiError, JsonDict, LogGroup
 from trailwarden.remediate.model import Action
+from trailwarden.remediate.monitoring_state import monitoring_after_state, read_monitoring
+from trailwarden.remediate.monitoring_targets import MONITORING_ACTIONS, covers
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
@@ -25,6 +27,7 @@ __all__ = [
     "after_state",
     "describe_change",
     "log_group_ref",
+    "matches",
     "read_log_group",
     "read_state",
     "role_name",
@@ -95,6 +98,14 @@ def read_state(
             if isinstance(status, ApiError):
                 return None if status.code == "TrailNotFoundException" else status
             return {"is_logging": status.is_logging}
+        case (
+            Action.PUT_METRIC_FILTER
+            | Action.CREATE_TOPIC
+            | Action.SUBSCRIBE
+            | Action.PUT_METRIC_ALARM
+            | Action.ENABLE_ALARM_ACTIONS
+        ):
+            return read_monitoring(factory, action, target, region, after)
         case _:
             assert_never(action)
 
@@ -122,8 +133,24 @@ def after_state(action: Action, after: JsonDict) -> State:
             return {key: after.get(key) for key in _TRAIL_KEYS}
         case Action.START_LOGGING:
             return {"is_logging": True}
+        case (
+            Action.PUT_METRIC_FILTER
+            | Action.CREATE_TOPIC
+            | Action.SUBSCRIBE
+            | Action.PUT_METRIC_ALARM
+            | Action.ENABLE_ALARM_ACTIONS
+        ):
+            return monitoring_after_state(action, after)
         case _:
             assert_never(action)
+
+
+def matches(action: Action, expected: State, found: State) -> bool:
+    """Whether ``found`` is the ``expected`` state. A monitoring target is read whole (to
+    be put back whole), so there only the settings ``expected`` names are compared."""
+    if action in MONITORING_ACTIONS and expected is not None and found is not None:
+        return covers(expected, found)
+    return expected == found
 
 
 def describe_change(action: Action, target: str, expected: State, found: State) -> str:
@@ -133,15 +160,24 @@ def describe_change(action: Action, target: str, expected: State, found: State) 
         return f"{what} no longer exists (the plan saw it)."
     if expected is None:
         return f"{what} already exists (the plan expected to create it)."
-    changes = [
-        _change(key, expected.get(key), found.get(key))
-        for key in sorted(set(expected) | set(found))
-        if expected.get(key) != found.get(key)
-    ]
+    if action in MONITORING_ACTIONS:
+        keys = [k for k in sorted(expected) if not covers(expected[k], found.get(k))]
+    else:
+        keys = [k for k in sorted(set(expected) | set(found)) if expected.get(k) != found.get(k)]
+    changes = [_change(key, expected.get(key), found.get(key)) for key in keys]
     return f"{what} changed since the plan: {'; '.join(changes)}."
 
 
 def _what(action: Action, target: str) -> str:
+    monitoring = {
+        Action.PUT_METRIC_FILTER: "Metric filter",
+        Action.PUT_METRIC_ALARM: "Alarm",
+        Action.ENABLE_ALARM_ACTIONS: "Alarm",
+        Action.CREATE_TOPIC: "SNS topic",
+        Action.SUBSCRIBE: "The subscription to SNS topic",
+    }
+    if action in monitoring:
+        return f"{monitoring[action]} {target}"
     if action in (Action.CREATE_LOG_GROUP, Action.PUT_RETENTION_POLICY):
         return f"Log group {target}"
     if action in (Action.UPDATE_TRAIL, Action.START_LOGGING):
@@ -152,6 +188,8 @@ def _what(action: Action, target: str) -> str:
 def _change(key: str, expected: Any, found: Any) -> str:
     if isinstance(expected, dict) and isinstance(found, dict):  # policy documents
         return f"{key} is not the document the plan saw"
+    if isinstance(expected, list) or isinstance(found, list):
+        return f"{key} is not what the plan saw"
     return f"{key} is now {_show(found)} (the plan saw {_show(expected)})"
 
 

@@ -13,7 +13,15 @@ from trailwarden.arns import parse_arn
 from trailwarden.inventory import Inventory, TrailConfig
 from trailwarden.remediate.model import Action, Plan, Step
 
-__all__ = ["Change", "GroupSpec", "RoleSpec", "TrailSpec", "collect", "trail_facts"]
+__all__ = [
+    "Change",
+    "GroupSpec",
+    "MonitoringSpec",
+    "RoleSpec",
+    "TrailSpec",
+    "collect",
+    "trail_facts",
+]
 
 
 @dataclass
@@ -56,23 +64,46 @@ class TrailSpec:
 
 
 @dataclass
+class MonitoringSpec:
+    """A metric filter, SNS topic or alarm of the monitoring fix: its steps, in plan order.
+
+    ``kind`` is "filter", "topic" or "alarm". A topic is ``created`` or only subscribed to
+    (``emails``); an alarm is put (``settings``, the step's ``after``) or only enabled.
+    """
+
+    kind: str
+    target: str
+    region: str
+    created: bool = False  # the resource does not exist before the plan
+    settings: dict[str, Any] = field(default_factory=dict)
+    emails: list[str] = field(default_factory=list)
+    enable_only: bool = False
+    steps: list[Step] = field(default_factory=list)
+
+
+Spec = GroupSpec | RoleSpec | TrailSpec | MonitoringSpec
+
+
+@dataclass
 class Change:
     groups: dict[str, GroupSpec] = field(default_factory=dict)
     roles: dict[str, RoleSpec] = field(default_factory=dict)
     trails: dict[str, TrailSpec] = field(default_factory=dict)
+    monitoring: dict[str, MonitoringSpec] = field(default_factory=dict)
 
     @property
     def regions(self) -> list[str]:
         """Regions in plan order."""
-        specs: list[GroupSpec | RoleSpec | TrailSpec] = [
+        specs: list[Spec] = [
             *self.groups.values(),
             *self.roles.values(),
             *self.trails.values(),
+            *self.monitoring.values(),
         ]
         return list(dict.fromkeys(s.region for s in sorted(specs, key=_first_step)))
 
 
-def _first_step(spec: GroupSpec | RoleSpec | TrailSpec) -> int:
+def _first_step(spec: Spec) -> int:
     return min(int(s.id) if s.id.isdigit() else 0 for s in spec.steps)
 
 
@@ -117,9 +148,27 @@ def collect(plan: Plan) -> Change:
                 else:
                     trail.start_logging = True
                 trail.steps.append(step)
+            case Action.PUT_METRIC_FILTER | Action.PUT_METRIC_ALARM:
+                kind = "filter" if step.action is Action.PUT_METRIC_FILTER else "alarm"
+                spec = _monitoring(change, kind, step)
+                spec.settings, spec.enable_only = dict(after), False
+                spec.created = spec.created or step.before is None
+            case Action.CREATE_TOPIC:
+                _monitoring(change, "topic", step).created = True
+            case Action.SUBSCRIBE:
+                _monitoring(change, "topic", step).emails.append(str(after["endpoint"]))
+            case Action.ENABLE_ALARM_ACTIONS:
+                spec = _monitoring(change, "alarm", step)
+                spec.enable_only = not spec.settings
             case _:
                 assert_never(step.action)
     return change
+
+
+def _monitoring(change: Change, kind: str, step: Step) -> MonitoringSpec:
+    spec = change.monitoring.setdefault(step.target, MonitoringSpec(kind, step.target, step.region))
+    spec.steps.append(step)
+    return spec
 
 
 def _path(step: Step) -> str:

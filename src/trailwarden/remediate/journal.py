@@ -144,8 +144,10 @@ class Journal:
             }
         )
 
-    def done(self, step_id: str, after: JsonDict) -> None:
-        self._write({"type": "done", "step": step_id, "at": _now(), "after": after})
+    def done(self, step_id: str, after: JsonDict, result: JsonDict | None = None) -> None:
+        """``result``: what rollback needs of the call's answer (a subscription's ARN)."""
+        record = {"type": "done", "step": step_id, "at": _now(), "after": after}
+        self._write({**record, "result": result} if result else record)
 
     def failed(self, step_id: str, error: ApiError) -> None:
         self._write({"type": "failed", "step": step_id, "at": _now(), "error": _error(error)})

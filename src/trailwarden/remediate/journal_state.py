@@ -53,6 +53,7 @@ class StepRecord:
     error: JsonDict | None = None  # the "failed" record's error
     undo: UndoState = UndoState.NONE
     undo_note: str = ""
+    result: JsonDict | None = None  # the "done" record's (e.g. {"subscription_arn": …})
 
     def describe(self) -> str:
         if self.done:
@@ -185,7 +186,10 @@ def _apply(
     if step is None:
         raise JournalError(f"{path} line {n} is about step {step_id}, which never began.")
     if kind == "done":
-        steps[step_id] = replace(step, done=True)
+        result = rec.get("result")
+        steps[step_id] = replace(
+            step, done=True, result=result if isinstance(result, dict) else None
+        )
     elif kind == "failed":
         steps[step_id] = replace(step, error=_field(rec, "error", dict, n, path))
     elif kind == "undo-begin":

@@ -29,6 +29,12 @@ class Action(enum.Enum):
     UPDATE_ASSUME_ROLE_POLICY = "iam:UpdateAssumeRolePolicy"
     UPDATE_TRAIL = "cloudtrail:UpdateTrail"
     START_LOGGING = "cloudtrail:StartLogging"
+    # The monitoring checks TW101–TW115: filters, alarms and the topic they notify.
+    PUT_METRIC_FILTER = "logs:PutMetricFilter"
+    CREATE_TOPIC = "sns:CreateTopic"
+    SUBSCRIBE = "sns:Subscribe"
+    PUT_METRIC_ALARM = "cloudwatch:PutMetricAlarm"
+    ENABLE_ALARM_ACTIONS = "cloudwatch:EnableAlarmActions"
 
 
 @dataclass(frozen=True)

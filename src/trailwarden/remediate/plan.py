@@ -11,13 +11,27 @@
     UPDATE_TRAIL               {cloud_watch_logs_log_group_arn, cloud_watch_logs_role_arn} →
                                same keys (log group ARN with CloudTrail's ``:*`` suffix)
     START_LOGGING              {is_logging: false} → {is_logging: true}
+    PUT_METRIC_FILTER          None|{filter_pattern, metric_transformations} →
+                               {log_group_name, filter_name, filter_pattern,
+                               metric_transformations: [{metric_name, metric_namespace,
+                               metric_value, default_value}]}
+    CREATE_TOPIC               None → {name, tags}
+    SUBSCRIBE                  None → {protocol: "email", endpoint}
+    PUT_METRIC_ALARM           None|{the alarm's settings} → {alarm_name, alarm_description,
+                               metric_name, namespace, statistic, period, evaluation_periods,
+                               threshold, comparison_operator, treat_missing_data,
+                               actions_enabled, alarm_actions, tags}
+    ENABLE_ALARM_ACTIONS       {actions_enabled: false} → {actions_enabled: true}
 
-Targets are ARNs: the log group key (no ``:*``), the role, the trail. What is planned for
-each check is in :mod:`.integration` (TW001–TW003) and :mod:`.planner` (TW004–TW007).
+Targets are ARNs: the log group key (no ``:*``), the role, the trail; a metric filter's is
+``<log group key>:metric-filter:<name>``, a topic's and an alarm's their ARNs. What is
+planned for each check is in :mod:`.integration` (TW001–TW003), :mod:`.planner`
+(TW004–TW007) and :mod:`.monitoring_plan` (TW101–TW115).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,8 +60,11 @@ class FixOptions:
     kms_key_id: str | None = None  # a KMS key ARN, for log groups trailwarden creates
     trails: frozenset[str] | None = None  # names or ARNs; None: every trail
     checks: frozenset[str] | None = None  # check ids; None: every check
+    alarm_topic_arn: str | None = None  # SNS topic for the TW101–TW115 alarms, to reuse
+    alarm_email: str | None = None  # address to subscribe to that topic
 
     def __post_init__(self) -> None:
+        _check_alarm_options(self.alarm_topic_arn, self.alarm_email)
         if self.retention_days not in RETENTION_DAYS:
             raise UsageError(
                 f"--retention-days must be one of the values CloudWatch Logs accepts "
@@ -73,6 +90,29 @@ class FixOptions:
             object.__setattr__(self, "checks", frozenset(get_check(c).id for c in self.checks))
 
 
+def _check_alarm_options(topic: str | None, email: str | None) -> None:
+    arn = parse_arn(topic) if topic is not None else None
+    if topic is not None and (
+        arn is None
+        or arn.service != "sns"
+        or not (arn.region and arn.account_id.isdigit() and len(arn.account_id) == 12)
+        or not _TOPIC_NAME.fullmatch(arn.resource)
+    ):
+        # https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (topic names)
+        raise UsageError(
+            f"--alarm-topic-arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), "
+            f"not {topic!r}."
+        )
+    if email is not None and not _EMAIL.fullmatch(email):
+        raise UsageError(
+            f"--alarm-email must be an email address (name@example.com), not {email!r}."
+        )
+
+
+_TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}(\.fifo)?")
+_EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;.]+(\.[^@\s,;.]+)+")
+
+
 @dataclass(frozen=True)
 class Wanted:
     """Resources the plan would create or reuse that the inventory does not describe yet:
@@ -80,10 +120,11 @@ class Wanted:
 
     log_groups: tuple[LogGroupRef, ...] = ()
     roles: tuple[tuple[str, str], ...] = ()  # (role ARN, role name)
+    topics: tuple[str, ...] = ()  # SNS topic ARNs the monitoring fix would create or reuse
 
     @property
     def is_empty(self) -> bool:
-        return not (self.log_groups or self.roles)
+        return not (self.log_groups or self.roles or self.topics)
 
 
 def desired_names(trail: Trail, options: FixOptions) -> tuple[str, str]:
@@ -98,7 +139,11 @@ def wanted_resources(
     """What to look up before :func:`make_plan`; one round of lookups is enough."""
     planner = _planner(inventory, findings, options)
     planner.run()
-    return Wanted(tuple(planner.missing_groups.values()), tuple(planner.missing_roles.items()))
+    return Wanted(
+        tuple(planner.missing_groups.values()),
+        tuple(planner.missing_roles.items()),
+        tuple(planner.missing_topics),
+    )
 
 
 def make_plan(inventory: Inventory, findings: Sequence[Finding], options: FixOptions) -> Plan:

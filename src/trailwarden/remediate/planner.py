@@ -15,8 +15,10 @@ from trailwarden.arns import LogGroupRef, parse_log_group_arn, parse_role_arn
 from trailwarden.errors import UsageError
 from trailwarden.findings import Finding, Status
 from trailwarden.inventory import Inventory, LogGroup, Role, Trail
+from trailwarden.monitoring import CLASSES_BY_ID
 from trailwarden.remediate.integration import INTEGRATION, plan_integration
 from trailwarden.remediate.model import Action, Plan, Skip, Step
+from trailwarden.remediate.monitoring_plan import MonitoringPlan, plan_monitoring
 from trailwarden.remediate.steps import ORDER, deletes_older, put_retention, start_logging
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ class Planner:
         self.skips: list[Skip] = []
         self.missing_groups: dict[str, LogGroupRef] = {}
         self.missing_roles: dict[str, str] = {}  # ARN → name
+        self.missing_topics: tuple[str, ...] = ()  # SNS topic ARNs
         self.created_groups: set[str] = set()  # log group keys a step creates
         self.claimed_roles: set[str] = set()  # role ARNs a trail of this plan will use
         self.named_group_for: list[str] = []  # trails given options.log_group_name
@@ -101,6 +104,7 @@ class Planner:
             if trail.arn not in seen and self._selected(trail):
                 seen.add(trail.arn)
                 self._trail(trail)
+        monitoring = self._monitoring()
         if len(self.named_group_for) > 1:
             raise UsageError(
                 f"--log-group-name names one log group, but {len(self.named_group_for)} trails "
@@ -110,9 +114,22 @@ class Planner:
         return Plan(
             account_id=self.inventory.account_id,
             steps=steps,
-            skipped=tuple(self.skips),
-            diagnoses=self._diagnoses(steps),
+            skipped=(*self.skips, *monitoring.skips),
+            diagnoses=(*self._diagnoses(steps), *monitoring.diagnoses),
         )
+
+    def _monitoring(self) -> MonitoringPlan:
+        """TW101–TW115, after every trail's steps: their filters go on TW010's log group."""
+        account = {
+            cid: f
+            for found in self.findings.values()
+            for cid, f in found.items()
+            if cid == "TW010" or (cid in CLASSES_BY_ID and self.in_scope(cid))
+        }
+        planned = plan_monitoring(self.inventory, account, self.options, self._selected)
+        self.steps += planned.steps
+        self.missing_topics = planned.wanted_topics
+        return planned
 
     def _selected(self, trail: Trail) -> bool:
         wanted = self.options.trails

@@ -110,8 +110,56 @@ def step_command(step: Step) -> list[str]:
             ]
         case Action.START_LOGGING:
             return ["aws", "cloudtrail", "start-logging", "--name", q(step.target), *region]
+        case Action.PUT_METRIC_FILTER:
+            transformations = ",".join(
+                f"metricName={t['metric_name']},metricNamespace={t['metric_namespace']},"
+                f"metricValue={t['metric_value']}"
+                for t in a["metric_transformations"]
+            )
+            return [
+                *("aws", "logs", "put-metric-filter", "--log-group-name", q(a["log_group_name"])),
+                *("--filter-name", q(a["filter_name"])),
+                *("--filter-pattern", q(a["filter_pattern"])),
+                *("--metric-transformations", q(transformations)),
+                *region,
+            ]
+        case Action.CREATE_TOPIC:
+            pairs = [q(f"Key={k},Value={v}") for k, v in a.get("tags", {}).items()]
+            return [
+                *("aws", "sns", "create-topic", "--name", q(a["name"])),
+                *(["--tags", *pairs] if pairs else []),
+                *region,
+            ]
+        case Action.SUBSCRIBE:
+            return [
+                *("aws", "sns", "subscribe", "--topic-arn", q(step.target)),
+                *("--protocol", q(a["protocol"]), "--notification-endpoint", q(a["endpoint"])),
+                *region,
+            ]
+        case Action.PUT_METRIC_ALARM:
+            return [
+                *("aws", "cloudwatch", "put-metric-alarm", "--alarm-name", q(a["alarm_name"])),
+                *("--alarm-description", q(a["alarm_description"])),
+                *("--metric-name", q(a["metric_name"]), "--namespace", q(a["namespace"])),
+                *("--statistic", q(a["statistic"]), "--period", q(str(a["period"]))),
+                *("--threshold", q(f"{a['threshold']:g}")),
+                *("--comparison-operator", q(a["comparison_operator"])),
+                *("--evaluation-periods", q(str(a["evaluation_periods"]))),
+                *("--treat-missing-data", q(a["treat_missing_data"])),
+                *("--alarm-actions", *(q(t) for t in a["alarm_actions"])),
+                *(_alarm_tags(a)),
+                *region,
+            ]
+        case Action.ENABLE_ALARM_ACTIONS:
+            name = step.target.split(":alarm:", 1)[-1]
+            return ["aws", "cloudwatch", "enable-alarm-actions", "--alarm-names", q(name), *region]
         case _:
             assert_never(step.action)
+
+
+def _alarm_tags(after: dict[str, Any]) -> list[str]:
+    pairs = [shlex.quote(f"Key={k},Value={v}") for k, v in after.get("tags", {}).items()]
+    return ["--tags", *pairs] if pairs else []
 
 
 def _json(document: Any) -> str:

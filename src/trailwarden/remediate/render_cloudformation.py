@@ -12,8 +12,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from trailwarden.inventory import Inventory
-from trailwarden.remediate.iac import Change, GroupSpec, RoleSpec, TrailSpec, collect, trail_facts
+from trailwarden.inventory import Alarm, Inventory
+from trailwarden.remediate.iac import (
+    Change,
+    GroupSpec,
+    MonitoringSpec,
+    RoleSpec,
+    TrailSpec,
+    collect,
+    trail_facts,
+)
 from trailwarden.remediate.model import Plan, Step
 
 __all__ = ["render_cloudformation", "render_cloudformation_json"]
@@ -40,12 +48,30 @@ def render_cloudformation(plan: Plan, inventory: Inventory) -> dict[str, Templat
             "AWSTemplateFormatVersion": "2010-09-09",
             "Description": (
                 f"trailwarden fix for account {plan.account_id} in {region}: CloudTrail to "
-                "CloudWatch Logs. Deploy with --capabilities CAPABILITY_NAMED_IAM; import "
+                "CloudWatch Logs, CIS monitoring alarms. Deploy with --capabilities "
+                "CAPABILITY_NAMED_IAM; import "
                 "the resources with DeletionPolicy Retain first (see their Metadata)."
             ),
             "Resources": resources.build(),
         }
     return templates
+
+
+def _alarm_props(a: Alarm) -> dict[str, Any]:
+    """An existing alarm's settings as the inventory knows them (all but its actions state)."""
+    props: dict[str, Any] = {
+        "ComparisonOperator": a.comparison_operator,
+        "EvaluationPeriods": a.evaluation_periods,
+        "AlarmActions": list(a.alarm_actions),
+    }
+    if a.metrics:
+        props["Metrics"] = [dict(q) for q in a.metrics]
+    else:
+        props |= {"MetricName": a.metric_name, "Namespace": a.namespace}
+        props |= {"Statistic": a.statistic, "Period": a.period}
+        props["Dimensions"] = [dict(d) for d in a.dimensions]
+    props["Threshold"] = a.threshold
+    return {k: v for k, v in props.items() if v is not None and v != []}
 
 
 def render_cloudformation_json(plan: Plan, inventory: Inventory) -> bytes:
@@ -75,7 +101,72 @@ class _Resources:
         for t in self.change.trails.values():
             if t.region == self.region:
                 self._trail(t)
+        specs = [m for m in self.change.monitoring.values() if m.region == self.region]
+        for m in sorted(specs, key=lambda m: ("topic", "filter", "alarm").index(m.kind)):
+            self._monitoring(m)
         return self.out
+
+    def _monitoring(self, m: MonitoringSpec) -> None:
+        s, name = m.settings, m.target.rsplit(":", 1)[-1]
+        if m.kind == "topic":
+            ref: Any = m.target
+            if m.created:
+                logical = self._id("Topic", name)
+                ref = {"Ref": logical}  # Ref of AWS::SNS::Topic is its ARN
+                self.arns[m.target] = ref
+                props = {"TopicName": name, "Tags": _TAGS}
+                self._add(logical, "AWS::SNS::Topic", props, [t for t in m.steps if not t.before])
+            for email in m.emails:
+                props = {"TopicArn": ref, "Protocol": "email", "Endpoint": email}
+                steps = [t for t in m.steps if t.after.get("endpoint") == email]
+                self._add(self._id("Subscription", name), "AWS::SNS::Subscription", props, steps)
+        elif m.kind == "filter":
+            props = {
+                "FilterName": s["filter_name"],
+                "LogGroupName": s["log_group_name"],
+                "FilterPattern": s["filter_pattern"],
+                "MetricTransformations": [
+                    {
+                        "MetricName": t["metric_name"],
+                        "MetricNamespace": t["metric_namespace"],
+                        "MetricValue": t["metric_value"],
+                    }
+                    for t in s["metric_transformations"]
+                ],
+            }
+            ident = {"LogGroupName": s["log_group_name"], "FilterName": s["filter_name"]}
+            extra = {} if m.created else {"import_id": ident}
+            logical = self._id("MetricFilter", s["filter_name"])
+            self._add(logical, "AWS::Logs::MetricFilter", props, m.steps, **extra)
+        else:
+            self._alarm(m, m.target.split(":alarm:", 1)[-1])
+
+    def _alarm(self, m: MonitoringSpec, name: str) -> None:
+        s = m.settings
+        if m.enable_only:
+            known = next(
+                (a for r in self.inventory.alarms for a in r.alarms if a.arn == m.target), None
+            )
+            props: dict[str, Any] = {"AlarmName": name, "ActionsEnabled": True}
+            if known is not None:
+                props |= _alarm_props(known)
+        else:
+            props = {
+                "AlarmName": s["alarm_name"],
+                "AlarmDescription": s["alarm_description"],
+                "MetricName": s["metric_name"],
+                "Namespace": s["namespace"],
+                "Statistic": s["statistic"],
+                "Period": s["period"],
+                "EvaluationPeriods": s["evaluation_periods"],
+                "Threshold": s["threshold"],
+                "ComparisonOperator": s["comparison_operator"],
+                "TreatMissingData": s["treat_missing_data"],
+                "ActionsEnabled": s["actions_enabled"],
+                "AlarmActions": [self.arns.get(t, t) for t in s["alarm_actions"]],
+            }
+        extra = {} if m.created else {"import_id": {"AlarmName": name}}
+        self._add(self._id("Alarm", name), "AWS::CloudWatch::Alarm", props, m.steps, **extra)
 
     def _id(self, kind: str, name: str) -> str:
         base = kind + "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", name))

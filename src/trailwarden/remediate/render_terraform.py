@@ -131,6 +131,10 @@ def render_terraform(plan: Plan, inventory: Inventory) -> str:
     for trail in change.trails.values():
         provider = f"aws.{providers[trail.region]}"
         out.append(_trail(trail, provider, ids, inventory, refs, policies))
+    from trailwarden.remediate import render_terraform as module
+    from trailwarden.remediate.render_terraform_monitoring import monitoring_blocks
+
+    out += monitoring_blocks(change, providers, ids.new, inventory, module)
     if plan.is_empty:
         out.append("# Nothing to do: the plan has no steps.\n")
     return "\n".join(out)

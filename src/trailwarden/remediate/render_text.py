@@ -26,7 +26,9 @@ def render_plan(plan: Plan, console: Console) -> None:
 
     trails = dict.fromkeys([s.trail_arn for s in plan.steps] + [k.trail_arn for k in plan.skipped])
     for arn in trails:
-        console.print(Text(f"Trail {_name(arn)}  {arn}", style="bold cyan"))
+        account = arn.removeprefix("AWS::::Account:")  # account-wide skips (TW1xx)
+        title = f"Account {account}" if account != arn else f"Trail {_name(arn)}  {arn}"
+        console.print(Text(title, style="bold cyan"))
         for step in (s for s in plan.steps if s.trail_arn == arn):
             headline, changes = describe_step(step)
             indented(Text.assemble(f"{step.id}. ", (headline, "bold")), 2)
@@ -108,8 +110,42 @@ def describe_step(step: Step) -> tuple[str, list[str]]:
             return f"start logging on trail {_name(step.target)} in {step.region}", [
                 "IsLogging: false → true"
             ]
+        case Action.PUT_METRIC_FILTER:
+            pattern = "(does not exist)" if step.before is None else before.get("filter_pattern")
+            where = f"log group {after.get('log_group_name')} in {step.region}"
+            return f"put metric filter {after.get('filter_name')} on {where}", [
+                f"pattern: {pattern} → {after.get('filter_pattern')}",
+                f"publishes: {_metrics(after)}",
+            ]
+        case Action.CREATE_TOPIC:
+            return f"create SNS topic {after.get('name')} in {step.region}", [
+                f"(does not exist) → exists, tagged {_tags(after)}"
+            ]
+        case Action.SUBSCRIBE:
+            return f"subscribe {after.get('endpoint')} to SNS topic {_name(step.target)}", [
+                f"{after.get('protocol')} subscription: (none) → pending confirmation by its "
+                "recipient"
+            ]
+        case Action.PUT_METRIC_ALARM:
+            prior = "(does not exist)" if step.before is None else "replaced"
+            return f"put alarm {after.get('alarm_name')} in {step.region}", [
+                f"{prior} → {after.get('statistic')} of {after.get('namespace')}/"
+                f"{after.get('metric_name')} >= {after.get('threshold')} in "
+                f"{after.get('period')} s, notifying {', '.join(after.get('alarm_actions', []))}"
+            ]
+        case Action.ENABLE_ALARM_ACTIONS:
+            return f"enable the actions of alarm {_name(step.target)} in {step.region}", [
+                "ActionsEnabled: false → true"
+            ]
         case _:
             assert_never(step.action)
+
+
+def _metrics(after: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{t.get('metric_namespace')}/{t.get('metric_name')} = {t.get('metric_value')}"
+        for t in after.get("metric_transformations", [])
+    )
 
 
 def _change(label: str, was: Any, now: Any) -> str:
@@ -119,7 +155,10 @@ def _change(label: str, was: Any, now: Any) -> str:
 
 
 def _name(arn: str) -> str:
-    return arn.rsplit("/", 1)[-1]
+    """A trail's, topic's or alarm's name from its ARN."""
+    if ":alarm:" in arn:
+        return arn.split(":alarm:", 1)[1]
+    return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
 
 
 def _tags(after: dict[str, Any]) -> str:
