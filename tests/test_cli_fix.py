@@ -91,3 +91,34 @@ def test_fix_unknown_check_exits_2(env):
     result = run(["fix", "--check", "TW042"], env)
     assert result.exit_code == 2
     assert "TW042" in result.stderr
+
+
+def test_fix_monitoring_creates_filter_alarm_and_topic_and_rollback_removes_them(
+    seed, env, tmp_path: Path
+):
+    healthy_trail(seed)  # multi-region and delivering: TW010 passes, its log group is used
+    before = run(["scan", "--format", "json", "--check", "TW103"], env)
+    assert json.loads(before.stdout)["findings"][0]["status"] == "FAIL"
+    journal = tmp_path / "journal.jsonl"
+
+    planned = run(["fix", "--check", "TW103", "--alarm-email", "soc@example.com"], env)
+    assert planned.exit_code == 1
+    assert "trailwarden-cis-tw103" in planned.stdout
+
+    applied = run(
+        ["fix", "--check", "TW103", "--alarm-email", "soc@example.com", "--apply", "--yes"]
+        + ["--journal", str(journal)],
+        env,
+    )
+    assert applied.exit_code == 0, applied.output
+    # moto confirms e-mail subscriptions at once; AWS waits for the recipient to confirm.
+    after = run(["scan", "--format", "json", "--check", "TW103"], env)
+    assert json.loads(after.stdout)["findings"][0]["status"] == "PASS"
+
+    undone = run(["rollback", str(journal), "--yes"], env)
+    assert undone.exit_code == 0, undone.output
+    logs = seed.client("logs", "us-east-1")
+    group = "aws-cloudtrail-logs/org-events"
+    assert logs.describe_metric_filters(logGroupName=group)["metricFilters"] == []
+    assert seed.client("cloudwatch", "us-east-1").describe_alarms()["MetricAlarms"] == []
+    assert seed.client("sns", "us-east-1").list_topics()["Topics"] == []

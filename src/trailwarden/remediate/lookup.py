@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from trailwarden.arns import LogGroupRef, parse_role_arn
 from trailwarden.collect.iam import RoleDraft, finish_role, read_managed_policy, read_role
 from trailwarden.collect.logs import describe_log_group, unreadable_log_group
+from trailwarden.collect.monitoring import list_subscriptions
 from trailwarden.inventory import ApiError, Inventory, JsonDict, LogGroup, Role
 
 if TYPE_CHECKING:
@@ -36,7 +37,9 @@ def complete_inventory(factory: ClientFactory, inventory: Inventory, wanted: Wan
     """
     groups = [g for g in _unique(wanted.log_groups) if inventory.log_group(g.key) is None]
     roles = {arn: name for arn, name in wanted.roles if inventory.role(arn) is None}
-    if not groups and not roles:
+    known_topics = {t.arn for t in inventory.topics}
+    topics = sorted({arn for arn in wanted.topics if arn not in known_topics})
+    if not groups and not roles and not topics:
         return inventory
     iam_region = _iam_region(factory, inventory)
     with ThreadPoolExecutor(_WORKERS, thread_name_prefix="trailwarden-lookup") as pool:
@@ -45,10 +48,14 @@ def complete_inventory(factory: ClientFactory, inventory: Inventory, wanted: Wan
             pool.submit(_role, factory, inventory, iam_region, arn, name)
             for arn, name in roles.items()
         ]
+        # The topic the alarms would notify: whether it exists and has confirmed subscribers.
+        topic_futures = [pool.submit(list_subscriptions, factory, arn) for arn in topics]
         new_groups = [f.result() for f in group_futures]
         new_roles = [f.result() for f in role_futures]
+        new_topics = [f.result() for f in topic_futures]
     return dataclasses.replace(
         inventory,
+        topics=tuple(sorted((*inventory.topics, *new_topics), key=lambda t: t.arn)),
         log_groups=tuple(sorted((*inventory.log_groups, *new_groups), key=lambda g: g.key)),
         roles=tuple(sorted((*inventory.roles, *new_roles), key=lambda r: r.arn)),
     )

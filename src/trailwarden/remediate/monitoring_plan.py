@@ -116,7 +116,7 @@ def _diagnoses(work: ChainWork) -> list[str]:
             out.append(
                 f"Topic {arn}: the subscription of {work.options.alarm_email} stays "
                 '"PendingConfirmation" until its recipient follows the link in the email '
-                f"AWS sends; until then {classes} keep failing."
+                f"AWS sends; until then {classes} keep failing the check."
             )
         elif created:
             out.append(
@@ -126,13 +126,14 @@ def _diagnoses(work: ChainWork) -> list[str]:
             )
         else:
             out.append(
-                f"Topic {arn} has no confirmed subscription, so {classes} keep failing: "
-                "confirm the pending subscription, or pass --alarm-email to subscribe one."
+                f"Topic {arn} has no confirmed subscription, so the check keeps failing for "
+                f"{classes}: confirm the pending subscription, or pass --alarm-email to "
+                "subscribe one."
             )
     for arn, ids in work.unknown.items():
         out.append(
             f"Topic {arn} was not read, so whether anyone is subscribed is unknown; if nobody "
-            f"has confirmed a subscription, {', '.join(sorted(set(ids)))} keep failing "
-            "(pass --alarm-email to subscribe an address)."
+            "has confirmed a subscription, the check keeps failing for "
+            f"{', '.join(sorted(set(ids)))} (pass --alarm-email to subscribe an address)."
         )
     return out
