@@ -72,12 +72,14 @@ def render_table(result: BacktestResult, console: Console) -> None:
         f"Backtest: {result.events:,} events from {result.files:,} files "
         f"({result.events_per_second:,.0f} events/s)"
     )
+    # Every filter saw the same events (said in the title); the numbers and hours never wrap,
+    # the filter's name does.
     table = Table(title=title, title_justify="left")
-    table.add_column("filter")
-    for column in ("matched", "events", "share"):
-        table.add_column(column, justify="right")
-    table.add_column("first hour")
-    table.add_column("last hour")
+    table.add_column("filter", ratio=1, min_width=16)
+    for column in ("matched", "share"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("first hour (UTC)", no_wrap=True)
+    table.add_column("last hour (UTC)", no_wrap=True)
     if span is not None:
         table.add_column(f"per hour ({span[1]} h)", no_wrap=True)
     for f in result.filters:
@@ -85,7 +87,6 @@ def render_table(result: BacktestResult, console: Console) -> None:
         row: list[str | Text] = [
             Text(f.name),
             f"{f.matched:,}",
-            f"{result.events:,}",
             f"{_share(f.matched, result.events):.2%}",
             first,
             last,

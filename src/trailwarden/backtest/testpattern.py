@@ -53,10 +53,13 @@ def render_json(result: PatternTest) -> bytes:
 
 def render_table(result: PatternTest, console: Console) -> None:
     hits = sum(result.matched)
-    table = Table(title=f"{hits} of {len(result.messages)} events matched", title_justify="left")
-    table.add_column("index", justify="right")
-    table.add_column("matched")
-    table.add_column("message", overflow="ellipsis", no_wrap=True)
+    table = Table(
+        title=f"{hits} of {len(result.messages)} events matched", title_justify="left", expand=True
+    )
+    # The message gives way (cut with an ellipsis), never the index or the verdict.
+    table.add_column("index", justify="right", no_wrap=True, min_width=5)
+    table.add_column("matched", no_wrap=True, min_width=7)
+    table.add_column("message", overflow="ellipsis", no_wrap=True, ratio=1)
     for index, (message, hit) in enumerate(zip(result.messages, result.matched, strict=True)):
         text = message if len(message) <= _SHOWN else message[: _SHOWN - 1] + "…"
         table.add_row(str(index), Text("yes", "green") if hit else Text("no"), Text(text))
