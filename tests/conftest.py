@@ -211,3 +211,18 @@ def env(aws: SimulatedAws, tmp_path: Path) -> dict[str, str | None]:
         "AWS_CONFIG_FILE": str(tmp_path / "none"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
     }
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    """Where an apply writes its journal."""
+    return tmp_path / "journal.jsonl"
+
+
+@pytest.fixture
+def fake() -> Any:
+    """A fake clock and sleep (remediation.FakeTime), so backoff and 1-TPS pacing cost no
+    real time. Imported here, not at the top: remediation.py imports this module."""
+    from remediation import FakeTime
+
+    return FakeTime()

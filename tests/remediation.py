@@ -8,25 +8,11 @@ from typing import Any
 
 from conftest import MAIN_ACCOUNT, AccountSeeder
 from trailwarden.demo.simulated_aws import SimulatedAws
-from trailwarden.remediate.model import Action, Plan, Step
+from trailwarden.remediate.model import PERMISSIONS, Action, Plan, Step
 
 REGION = "eu-west-1"
 POLICY = "trailwarden-cloudtrail-to-cwl"
 TAGS = {"created-by": "trailwarden"}
-_PERMISSIONS = {
-    Action.CREATE_LOG_GROUP: ("logs:CreateLogGroup", "logs:TagResource"),
-    Action.PUT_RETENTION_POLICY: ("logs:PutRetentionPolicy",),
-    Action.CREATE_ROLE: ("iam:CreateRole", "iam:TagRole"),
-    Action.PUT_ROLE_POLICY: ("iam:PutRolePolicy",),
-    Action.UPDATE_ASSUME_ROLE_POLICY: ("iam:UpdateAssumeRolePolicy",),
-    Action.UPDATE_TRAIL: ("cloudtrail:UpdateTrail", "iam:PassRole"),
-    Action.START_LOGGING: ("cloudtrail:StartLogging",),
-    Action.PUT_METRIC_FILTER: ("logs:PutMetricFilter",),
-    Action.CREATE_TOPIC: ("sns:CreateTopic", "sns:TagResource"),
-    Action.SUBSCRIBE: ("sns:Subscribe",),
-    Action.PUT_METRIC_ALARM: ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"),
-    Action.ENABLE_ALARM_ACTIONS: ("cloudwatch:EnableAlarmActions",),
-}
 
 
 class FakeTime:
@@ -100,7 +86,7 @@ def step(
         account_id=MAIN_ACCOUNT,
         before=before,
         after=after,
-        permissions=_PERMISSIONS[action],
+        permissions=PERMISSIONS[action],
         fixes=("TW001",),
         trail_arn=trail_arn,
         reason="test",
@@ -422,3 +408,7 @@ def monitoring_snapshot(aws: SimulatedAws, region: str = REGION) -> dict[str, An
             tags,
         )
     return {"filters": filters, "alarms": alarms, "topics": topics}
+
+
+class Killed(Exception):
+    """Stands for the process dying between a call and its "done" record."""

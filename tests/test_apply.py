@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from conftest import MAIN_ACCOUNT, MEMBER_ACCOUNT
 from remediation import (
     REGION,
-    FakeTime,
     group_key,
     integration_steps,
     plan_of,
@@ -35,16 +33,6 @@ from trailwarden.remediate.plan import FixOptions, Wanted
 from trailwarden.remediate.rollback import rollback
 
 PROPAGATING = "InvalidCloudWatchLogsRoleArnException"
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    return tmp_path / "journal.jsonl"
-
-
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
 
 
 def test_apply_creates_and_updates_exactly_what_the_plan_says(seed, factory, aws, journal, fake):

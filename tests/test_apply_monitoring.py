@@ -5,16 +5,12 @@ step's region; nothing when the target changed since the plan."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
-
-import pytest
 
 from conftest import MAIN_ACCOUNT
 from remediation import (
     EMAIL,
     REGION,
     TAGS,
-    FakeTime,
     alarm_step,
     create_topic_step,
     enable_actions_step,
@@ -31,16 +27,6 @@ from trailwarden.remediate.model import Action
 
 GROUP = "cis-logs"
 METRIC = "ConsoleSignInWithoutMfa"
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    return tmp_path / "journal.jsonl"
-
-
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
 
 
 def full_plan(seed):

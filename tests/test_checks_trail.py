@@ -27,7 +27,7 @@ from factories import (
     trust_policy,
 )
 from trailwarden.checks import CHECKS, CheckOptions, evaluate, get_check
-from trailwarden.checks.trail import human_duration
+from trailwarden.durations import format_duration
 from trailwarden.errors import UnknownCheckError, UsageError
 from trailwarden.findings import Finding, Severity, Status
 from trailwarden.inventory import Inventory
@@ -641,7 +641,7 @@ def test_tw003_explain_text_has_the_working_fix() -> None:
     ],
 )
 def test_human_duration(delta: timedelta, text: str) -> None:
-    assert human_duration(delta) == text
+    assert format_duration(delta) == text
 
 
 @pytest.mark.parametrize("region", [REGION, "eu-west-1"])

@@ -160,3 +160,17 @@ def test_explain_without_argument_lists_every_check():
     text = run(["explain"]).stdout
     for check_id in ("TW001", "TW002", "TW003", "TW004", "TW005", "TW006", "TW007", "TW010"):
         assert check_id in text
+
+
+def test_monitoring_checks_are_reported_only_when_asked_for(seed, env):
+    healthy_trail(seed)
+    plain = json.loads(run(["scan", "--format", "json"], env).stdout)
+    assert not [f for f in plain["findings"] if f["check_id"].startswith("TW1")]
+    assert "cloudwatch:DescribeAlarms" not in plain["stats"]["api_calls_by_action"]
+
+    monitored = json.loads(run(["scan", "--format", "json", "--monitoring"], env).stdout)
+    ids = {f["check_id"] for f in monitored["findings"] if f["check_id"].startswith("TW1")}
+    assert ids == {f"TW{n}" for n in range(101, 116)}
+    # The account has no filters: each class fails at its first link, not with ERROR.
+    assert {f["status"] for f in monitored["findings"] if f["check_id"] in ids} == {"FAIL"}
+    assert monitored["stats"]["api_calls_by_action"]["logs:DescribeMetricFilters"] == 1

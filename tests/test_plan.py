@@ -447,3 +447,11 @@ def test_text_shows_skips_diagnoses_and_nothing_to_do() -> None:
     assert (
         "1. start logging on trail main in us-east-1" in text and "IsLogging: false → true" in text
     )
+
+
+def test_every_action_says_which_iam_permissions_it_needs():
+    from trailwarden.remediate.model import PERMISSIONS, Action
+
+    for action in Action:
+        needed = PERMISSIONS[action]
+        assert needed and needed[0] == action.value, action

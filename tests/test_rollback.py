@@ -12,6 +12,7 @@ from conftest import MAIN_ACCOUNT, MEMBER_ACCOUNT
 from remediation import (
     REGION,
     FakeTime,
+    Killed,
     denied_resource,
     group_key,
     integration_steps,
@@ -39,20 +40,6 @@ WRITES = (
     "iam:PutRolePolicy",
     "iam:UpdateAssumeRolePolicy",
 )
-
-
-class Killed(Exception):
-    """Stands for the process dying between a call and its "done" record."""
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    return tmp_path / "journal.jsonl"
-
-
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
 
 
 def fix_plan(seed) -> Plan:

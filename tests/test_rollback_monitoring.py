@@ -5,15 +5,13 @@ never a failure; nothing someone changed since is overwritten."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import MAIN_ACCOUNT
 from remediation import (
     EMAIL,
     REGION,
-    FakeTime,
+    Killed,
     alarm_step,
     create_topic_step,
     enable_actions_step,
@@ -35,20 +33,6 @@ from trailwarden.remediate.rollback import UndoOutcome, rollback
 GROUP = "cis-logs"
 MFA, ROOT = "ConsoleSignInWithoutMfa", "RootAccountUsage"
 USER_PATTERN = '{ $.eventName = "ConsoleLogin" }'
-
-
-class Killed(Exception):
-    """Stands for the process dying between a call and its "done" record."""
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    return tmp_path / "journal.jsonl"
-
-
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
 
 
 def seed_account(seed, aws) -> str:

@@ -36,13 +36,12 @@ def parse_duration(text: str) -> timedelta:
 
 
 def format_duration(delta: timedelta) -> str:
-    """``3 days 4 hours``, ``25 minutes``: the two largest non-zero units."""
-    seconds = int(delta.total_seconds())
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    parts: list[str] = []
-    for name, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
-        amount, seconds = divmod(seconds, size)
-        if amount:
-            parts.append(f"{amount} {name}{'s' if amount != 1 else ''}")
-    return " ".join(parts[:2])
+    """'3 days 4 hours', '5 minutes': the largest unit and the next one if it is not zero."""
+    left = max(0, int(delta.total_seconds()))
+    counts = []
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count, left = divmod(left, size)
+        counts.append((count, unit))
+    first = next((i for i, (count, _) in enumerate(counts) if count), 3)
+    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in counts[first : first + 2] if n]
+    return " ".join(words) or "0 seconds"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from trailwarden.arns import parse_arn, parse_log_group_arn
 from trailwarden.checks.registry import CheckOptions
+from trailwarden.durations import format_duration
 from trailwarden.findings import Status
 from trailwarden.inventory import ApiError, Inventory, LogGroup, Role, Trail, TrailStatus
 
@@ -23,7 +24,6 @@ __all__ = [
     "Outcome",
     "TrailContext",
     "api_error",
-    "human_duration",
     "integration",
     "needs_integration",
     "unreadable",
@@ -76,18 +76,6 @@ class TrailContext:
             f"aws cloudtrail update-trail --name {t.name} --cloud-watch-logs-log-group-arn {lg} "
             f"--cloud-watch-logs-role-arn {role} --region {t.home_region}"
         )
-
-
-def human_duration(delta: timedelta) -> str:
-    """'3 days 4 hours', '5 minutes': the largest unit and the next one if it is not zero."""
-    left = max(0, int(delta.total_seconds()))
-    counts = []
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        count, left = divmod(left, size)
-        counts.append((count, unit))
-    first = next((i for i, (count, _) in enumerate(counts) if count), 3)
-    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in counts[first : first + 2] if n]
-    return " ".join(words) or "0 seconds"
 
 
 def api_error(error: ApiError | None, what: str, prefix: str = "") -> Outcome:
@@ -251,12 +239,12 @@ def _tw004(ctx: TrailContext) -> Outcome:
         "age_s": int(age.total_seconds()),
         "max_delivery_age_s": int(limit.total_seconds()),
     }
-    when = f"{human_duration(age)} ago ({_utc(delivered).isoformat(timespec='seconds')})"
+    when = f"{format_duration(age)} ago ({_utc(delivered).isoformat(timespec='seconds')})"
     if age > limit:
         return Outcome(
             Status.FAIL,
             f"Trail {t.name} last delivered to CloudWatch Logs {when}, more than the allowed "
-            f"{human_duration(limit)}.",
+            f"{format_duration(limit)}.",
             fix,
             ev,
         )

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PLAN_SCHEMA_VERSION", "Action", "Plan", "Skip", "Step"]
+__all__ = ["PERMISSIONS", "PLAN_SCHEMA_VERSION", "Action", "Plan", "Skip", "Step"]
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -35,6 +35,26 @@ class Action(enum.Enum):
     SUBSCRIBE = "sns:Subscribe"
     PUT_METRIC_ALARM = "cloudwatch:PutMetricAlarm"
     ENABLE_ALARM_ACTIONS = "cloudwatch:EnableAlarmActions"
+
+
+# The IAM permissions each action needs; Step.permissions comes from here.
+PERMISSIONS: dict[Action, tuple[str, ...]] = {
+    # CreateLogGroup with tags also needs logs:TagResource.
+    # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+    Action.CREATE_LOG_GROUP: ("logs:CreateLogGroup", "logs:TagResource"),
+    Action.PUT_RETENTION_POLICY: ("logs:PutRetentionPolicy",),
+    Action.CREATE_ROLE: ("iam:CreateRole", "iam:TagRole"),
+    Action.PUT_ROLE_POLICY: ("iam:PutRolePolicy",),
+    Action.UPDATE_ASSUME_ROLE_POLICY: ("iam:UpdateAssumeRolePolicy",),
+    # Naming a role in UpdateTrail passes it to CloudTrail.
+    Action.UPDATE_TRAIL: ("cloudtrail:UpdateTrail", "iam:PassRole"),
+    Action.START_LOGGING: ("cloudtrail:StartLogging",),
+    Action.PUT_METRIC_FILTER: ("logs:PutMetricFilter",),
+    Action.CREATE_TOPIC: ("sns:CreateTopic", "sns:TagResource"),
+    Action.SUBSCRIBE: ("sns:Subscribe",),
+    Action.PUT_METRIC_ALARM: ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"),
+    Action.ENABLE_ALARM_ACTIONS: ("cloudwatch:EnableAlarmActions",),
+}
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ from typing import Any
 from trailwarden.checks.monitoring import filter_verdict
 from trailwarden.inventory import Alarm, MetricFilter, MetricTransformation
 from trailwarden.monitoring import EventClass, corpus
-from trailwarden.remediate.model import Action, Step
+from trailwarden.remediate.model import PERMISSIONS, Action, Step
 from trailwarden.remediate.policies import TAGS
 
 __all__ = [
     "MONITORING_ORDER",
-    "MONITORING_PERMISSIONS",
     "TOPIC_NAME",
     "alarm_arn",
     "alarm_name",
@@ -34,13 +33,6 @@ __all__ = [
 ]
 
 TOPIC_NAME = "trailwarden-cis-alarms"
-MONITORING_PERMISSIONS: dict[Action, tuple[str, ...]] = {
-    Action.PUT_METRIC_FILTER: ("logs:PutMetricFilter",),
-    Action.CREATE_TOPIC: ("sns:CreateTopic", "sns:TagResource"),
-    Action.SUBSCRIBE: ("sns:Subscribe",),
-    Action.PUT_METRIC_ALARM: ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"),
-    Action.ENABLE_ALARM_ACTIONS: ("cloudwatch:EnableAlarmActions",),
-}
 # The contract's order: the topic before the alarms that notify it, filters before alarms.
 MONITORING_ORDER = {
     a: i
@@ -180,7 +172,7 @@ def monitoring_step(
         account_id=account,
         before=before,
         after=after,
-        permissions=MONITORING_PERMISSIONS[action],
+        permissions=PERMISSIONS[action],
         fixes=tuple(sorted(set(fixes))),
         trail_arn=trail_arn,
         reason=reason,

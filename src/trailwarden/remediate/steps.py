@@ -13,7 +13,7 @@ from typing import Any
 
 from trailwarden.arns import LogGroupRef
 from trailwarden.inventory import Role, Trail
-from trailwarden.remediate.model import Action, Step
+from trailwarden.remediate.model import PERMISSIONS, Action, Step
 from trailwarden.remediate.policies import (
     POLICY_NAME,
     TAGS,
@@ -24,7 +24,6 @@ from trailwarden.remediate.policies import (
 
 __all__ = [
     "ORDER",
-    "PERMISSIONS",
     "create_log_group",
     "create_role",
     "deletes_older",
@@ -37,18 +36,6 @@ __all__ = [
 
 # The contract's order within a trail: what a step needs exists before it runs.
 ORDER = {action: i for i, action in enumerate(Action)}
-PERMISSIONS: dict[Action, tuple[str, ...]] = {
-    # CreateLogGroup with tags also needs logs:TagResource.
-    # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
-    Action.CREATE_LOG_GROUP: ("logs:CreateLogGroup", "logs:TagResource"),
-    Action.PUT_RETENTION_POLICY: ("logs:PutRetentionPolicy",),
-    Action.CREATE_ROLE: ("iam:CreateRole", "iam:TagRole"),
-    Action.PUT_ROLE_POLICY: ("iam:PutRolePolicy",),
-    Action.UPDATE_ASSUME_ROLE_POLICY: ("iam:UpdateAssumeRolePolicy",),
-    # Naming a role in UpdateTrail passes it to CloudTrail.
-    Action.UPDATE_TRAIL: ("cloudtrail:UpdateTrail", "iam:PassRole"),
-    Action.START_LOGGING: ("cloudtrail:StartLogging",),
-}
 
 
 def _step(
