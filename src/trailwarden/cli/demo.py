@@ -1,0 +1,83 @@
+"""`trailwarden demo`: the simulated AWS, scanned and planned (or served)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from trailwarden.cli.common import check_options, common_scan_options, emit, handle_errors
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["demo"]
+
+
+@click.command()
+@common_scan_options
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Keep the simulated account running and print the environment to use it "
+    "(try scan, fix --apply and rollback against it); Ctrl-C stops it.",
+)
+@handle_errors
+def demo(
+    fmt: str,
+    output: Path | None,
+    max_delivery_age: str,
+    min_retention_days: int,
+    checks: tuple[str, ...],
+    serve: bool,
+) -> None:
+    """Scan a simulated account on loopback and plan its fix: no credentials, no network.
+
+    Exits 0 when the demo ran (its accounts are broken on purpose).
+    """
+    if serve:
+        _serve_demo()
+        return
+    from trailwarden.demo.run import run_demo
+
+    options = check_options(max_delivery_age, min_retention_days, checks)
+    interactive = fmt == "table" and output is None
+    if interactive:
+        click.echo(
+            "Starting a simulated AWS on 127.0.0.1 (moto) and scanning its two accounts over HTTP…",
+            err=True,
+        )
+    result = run_demo(options)
+    emit(result.report, fmt, output)
+    if interactive:
+        from rich.console import Console
+
+        from trailwarden.remediate.render import render_text
+
+        console = Console()
+        console.rule(f"trailwarden fix — the plan for account {result.plan.account_id}")
+        render_text(result.plan, console)
+
+
+def _serve_demo() -> None:
+    import shlex
+
+    from trailwarden.demo.account import MAIN
+    from trailwarden.demo.run import seeded_simulation
+
+    with seeded_simulation() as aws:
+        env = aws.environment(MAIN)
+        click.echo(f"Simulated AWS account {MAIN} at {aws.endpoint_url}. In another shell:\n")
+        for name, value in env.items():
+            click.echo(f"  export {name}={shlex.quote(value)}")
+        click.echo("  unset AWS_PROFILE AWS_SESSION_TOKEN")
+        click.echo("  trailwarden scan; trailwarden fix; trailwarden fix --apply --yes\n")
+        click.echo("Press Ctrl-C to stop.")
+        try:
+            import time
+
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
