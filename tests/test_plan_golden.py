@@ -21,9 +21,7 @@ from monitoring_factories import GROUP_KEY, make_alarm, make_topic, monitored
 from plan_cases import CASES
 from trailwarden.checks import CheckOptions, evaluate
 from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, MetricTransformation
-from trailwarden.remediate.model import Action, Plan
-from trailwarden.remediate.plan import FixOptions, make_plan
-from trailwarden.remediate.render import render_machine, render_text
+from trailwarden.remediate import Action, FixOptions, Plan, make_plan, render_machine, render_text
 
 GOLDEN = Path(__file__).parent / "golden"
 FORMATS = {"text": "plans.txt", "json": "plans.json", "cli": "plans.sh"}
