@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from trailwarden.arns import LogGroupRef
-from trailwarden.collect.calls import AwsCallError, api_error, error_code
+from trailwarden.collect.calls import AwsCallError
 from trailwarden.inventory import ApiError, JsonDict
 from trailwarden.remediate.changes.base import ReadWhole, State, UndoContext
 from trailwarden.remediate.changes.outcome import (
@@ -26,6 +26,7 @@ from trailwarden.remediate.changes.outcome import (
     UndoOutcome,
     ask,
 )
+from trailwarden.remediate.changes.support.reads import absent_or_error
 from trailwarden.remediate.changes.support.shell import tag_args
 from trailwarden.remediate.changes.support.topics import list_topic_subscriptions, subscribes_to
 from trailwarden.remediate.changes.support.wording import tags
@@ -87,9 +88,7 @@ class CreateTopic(ReadWhole):
         try:
             factory.client("sns", region).get_topic_attributes(TopicArn=target)
         except AwsCallError as exc:
-            if error_code(exc) in ("NotFound", "ResourceNotFoundException"):
-                return None
-            return api_error(exc, "sns:GetTopicAttributes", region)
+            return absent_or_error(exc, "sns:GetTopicAttributes", region)
         return {"name": target.rsplit(":", 1)[1]}
 
     def after_state(self, after: JsonDict) -> State:

@@ -12,7 +12,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from trailwarden.arns import LogGroupRef
-from trailwarden.collect.calls import AwsCallError, api_error, error_code
 from trailwarden.inventory import ApiError, JsonDict
 from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State
 from trailwarden.remediate.changes.outcome import Call
@@ -67,13 +66,10 @@ class EnableAlarmActions(ReadWhole, AttributeChange):
     def read(
         self, factory: ClientFactory, target: str, region: str, after: JsonDict
     ) -> State | ApiError:
-        try:
-            alarm = read_alarm(factory, target, region)
-        except AwsCallError as exc:
-            if error_code(exc) in ("NotFound", "ResourceNotFoundException"):
-                return None
-            return api_error(exc, "cloudwatch:DescribeAlarms", region)
-        return None if alarm is None else {"actions_enabled": alarm["actions_enabled"]}
+        alarm = read_alarm(factory, target, region)
+        if alarm is None or isinstance(alarm, ApiError):
+            return alarm
+        return {"actions_enabled": alarm["actions_enabled"]}
 
     def after_state(self, after: JsonDict) -> State:
         return {"actions_enabled": True}

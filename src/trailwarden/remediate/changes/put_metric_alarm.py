@@ -15,7 +15,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from trailwarden.arns import LogGroupRef
-from trailwarden.collect.calls import AwsCallError, api_error, error_code
 from trailwarden.inventory import Alarm, ApiError, JsonDict, MetricTransformation
 from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State
 from trailwarden.remediate.changes.outcome import Call
@@ -112,12 +111,7 @@ class PutMetricAlarm(ReadWhole, AttributeChange):
     def read(
         self, factory: ClientFactory, target: str, region: str, after: JsonDict
     ) -> State | ApiError:
-        try:
-            return read_alarm(factory, target, region)
-        except AwsCallError as exc:
-            if error_code(exc) in ("NotFound", "ResourceNotFoundException"):
-                return None
-            return api_error(exc, "cloudwatch:DescribeAlarms", region)
+        return read_alarm(factory, target, region)
 
     def after_state(self, after: JsonDict) -> State:
         return {k: v for k, v in after.items() if k in ALARM_FIELDS}

@@ -15,10 +15,11 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from trailwarden.arns import LogGroupRef
-from trailwarden.collect.calls import AwsCallError, api_error, error_code
+from trailwarden.collect.calls import AwsCallError
 from trailwarden.inventory import ApiError, JsonDict, MetricFilter, MetricTransformation
 from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State
 from trailwarden.remediate.changes.outcome import Call
+from trailwarden.remediate.changes.support.reads import absent_or_error
 from trailwarden.remediate.changes.support.targets import filter_ref
 from trailwarden.remediate.model import Action, Step
 
@@ -111,9 +112,7 @@ class PutMetricFilter(ReadWhole, AttributeChange):
         try:
             return _read_filter(factory, target, region)
         except AwsCallError as exc:
-            if error_code(exc) in ("NotFound", "ResourceNotFoundException"):
-                return None
-            return api_error(exc, "logs:DescribeMetricFilters", region)
+            return absent_or_error(exc, "logs:DescribeMetricFilters", region)
 
     def after_state(self, after: JsonDict) -> State:
         return dict(after)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from trailwarden.inventory import JsonDict
+from trailwarden.collect.calls import AwsCallError
+from trailwarden.inventory import ApiError, JsonDict
 from trailwarden.remediate.changes.outcome import Call
+from trailwarden.remediate.changes.support.reads import absent_or_error
 from trailwarden.remediate.changes.support.targets import alarm_name
 
 if TYPE_CHECKING:
@@ -47,10 +49,14 @@ ALARM_FIELDS = {
 ALARM_LISTS = ("ok_actions", "alarm_actions", "insufficient_data_actions", "dimensions", "metrics")
 
 
-def read_alarm(factory: ClientFactory, target: str, region: str) -> JsonDict | None:
-    """Every setting of the alarm (None: it does not exist); raises the client's errors."""
-    cloudwatch = factory.client("cloudwatch", region)
-    page = cloudwatch.describe_alarms(AlarmNames=[alarm_name(target)], AlarmTypes=["MetricAlarm"])
+def read_alarm(factory: ClientFactory, target: str, region: str) -> JsonDict | None | ApiError:
+    """Every setting of the alarm (None: it does not exist)."""
+    name = alarm_name(target)
+    try:
+        cloudwatch = factory.client("cloudwatch", region)
+        page = cloudwatch.describe_alarms(AlarmNames=[name], AlarmTypes=["MetricAlarm"])
+    except AwsCallError as exc:
+        return absent_or_error(exc, "cloudwatch:DescribeAlarms", region)
     alarms = page.get("MetricAlarms", [])
     if not alarms:
         return None

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from trailwarden.collect.calls import api_error, error_code
 from trailwarden.collect.iam import RoleDraft, read_role
 from trailwarden.collect.logs import describe_log_group
 from trailwarden.inventory import ApiError, LogGroup
@@ -15,7 +18,15 @@ from trailwarden.remediate.changes.support.targets import log_group_ref, role_na
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
 
-__all__ = ["read_log_group", "read_role_target"]
+__all__ = ["absent_or_error", "read_log_group", "read_role_target"]
+
+
+def absent_or_error(exc: ClientError | BotoCoreError, action: str, region: str) -> ApiError | None:
+    """None when ``exc`` says the target does not exist (SNS: NotFound; CloudWatch Logs:
+    ResourceNotFoundException), else the error of ``action``."""
+    if error_code(exc) in ("NotFound", "ResourceNotFoundException"):
+        return None
+    return api_error(exc, action, region)
 
 
 def read_log_group(factory: ClientFactory, target: str) -> LogGroup:
