@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -124,11 +125,8 @@ def _join(outputs: dict[str, str]) -> str:
 
 
 def _split(text: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for chunk in text.split("===== ")[1:]:
-        case, _, body = chunk.partition(" =====\n")
-        out[case] = body
-    return out
+    _, *parts = re.split(r"^===== (\S+) =====\n", text, flags=re.MULTILINE)
+    return dict(zip(parts[::2], parts[1::2], strict=True))
 
 
 def test_the_golden_plans_use_every_kind_of_change() -> None:

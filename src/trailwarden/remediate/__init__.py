@@ -1,10 +1,11 @@
 """Remediation: plan → apply (with a write-ahead journal) → rollback, and renderers.
 
-The layers, each a folder, dependencies pointing one way (down this list)::
+The layers, each a folder; each imports only those below it::
 
-    planning/  findings + inventory → Plan (pure)        render/  Plan → text, JSON, CLI, IaC
-    engine/    lookups, apply + journal, rollback (AWS)
-    changes/   one module per kind of change (Action), registered in CHANGES
+    engine/     runs against AWS: lookups for the planner, apply + journal, rollback
+    planning/   findings + inventory → Plan (pure)     render/  Plan → text, JSON, CLI, IaC
+    changes/    one module per kind of change (Action): build, show, read, do, undo it;
+                registered in CHANGES, through which the layers above dispatch
     model.py, policies.py   the data that crosses them; trailwarden's names and documents
 
 The API, imported lazily so that ``import trailwarden.remediate`` costs nothing::
