@@ -27,8 +27,7 @@ from factories import (
 )
 from trailwarden.arns import parse_log_group_arn
 from trailwarden.inventory import Inventory, LogGroup, PolicyDocument, Role
-from trailwarden.remediate.model import Action, Plan
-from trailwarden.remediate.plan import FixOptions
+from trailwarden.remediate import Action, FixOptions, Plan
 
 GROUP = "aws-cloudtrail-logs/main"
 EC2_TRUST = trust_policy(Principal={"Service": "ec2.amazonaws.com"})

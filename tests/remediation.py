@@ -8,7 +8,8 @@ from typing import Any
 
 from conftest import MAIN_ACCOUNT, AccountSeeder
 from trailwarden.demo.simulated_aws import SimulatedAws
-from trailwarden.remediate.model import PERMISSIONS, Action, Plan, Step
+from trailwarden.remediate import Action, Plan, Step
+from trailwarden.remediate.changes import CHANGES
 
 REGION = "eu-west-1"
 POLICY = "trailwarden-cloudtrail-to-cwl"
@@ -86,7 +87,7 @@ def step(
         account_id=MAIN_ACCOUNT,
         before=before,
         after=after,
-        permissions=PERMISSIONS[action],
+        permissions=CHANGES[action].permissions,
         fixes=("TW001",),
         trail_arn=trail_arn,
         reason="test",

@@ -26,11 +26,15 @@ from trailwarden.errors import JournalError, UsageError
 from trailwarden.findings import Status
 from trailwarden.fix import plan_fix
 from trailwarden.inventory import LogGroup
-from trailwarden.remediate.apply import ApplyStatus, apply_plan
-from trailwarden.remediate.journal import read_journal
-from trailwarden.remediate.lookup import complete_inventory
-from trailwarden.remediate.plan import FixOptions, Wanted
-from trailwarden.remediate.rollback import rollback
+from trailwarden.remediate import (
+    ApplyStatus,
+    FixOptions,
+    Wanted,
+    apply_plan,
+    complete_inventory,
+    read_journal,
+    rollback,
+)
 
 PROPAGATING = "InvalidCloudWatchLogsRoleArnException"
 

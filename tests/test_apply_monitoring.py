@@ -21,9 +21,7 @@ from remediation import (
     transformation,
     user_alarm,
 )
-from trailwarden.remediate.apply import ApplyStatus, apply_plan
-from trailwarden.remediate.journal import read_journal
-from trailwarden.remediate.model import Action
+from trailwarden.remediate import Action, ApplyStatus, apply_plan, read_journal
 
 GROUP = "cis-logs"
 METRIC = "ConsoleSignInWithoutMfa"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from clihelpers import healthy_trail, run
-from trailwarden.remediate.journal import read_journal
+from trailwarden.remediate import read_journal
 
 
 def trail_state(seed, name: str, region: str) -> dict:

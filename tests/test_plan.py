@@ -40,23 +40,22 @@ from trailwarden.checks import CHECKS, CheckOptions, evaluate
 from trailwarden.errors import UnknownCheckError, UsageError
 from trailwarden.findings import Status
 from trailwarden.inventory import Inventory, LogGroup, PolicyDocument, Role
-from trailwarden.remediate.model import Action, Plan
-from trailwarden.remediate.plan import (
+from trailwarden.remediate import (
+    Action,
     FixOptions,
-    Wanted,
-    desired_names,
-    make_plan,
-    wanted_resources,
-)
-from trailwarden.remediate.policies import POLICY_NAME, role_policy, trust_policy
-from trailwarden.remediate.render_json import (
+    Plan,
     PlanFormatError,
+    Wanted,
+    make_plan,
     plan_from_dict,
     plan_to_dict,
-    render_plan_json,
+    wanted_resources,
 )
-from trailwarden.remediate.render_text import render_plan
-from trailwarden.remediate.steps import ORDER
+from trailwarden.remediate.planning.plan import desired_names
+from trailwarden.remediate.planning.planner import ORDER
+from trailwarden.remediate.policies import POLICY_NAME, role_policy, trust_policy
+from trailwarden.remediate.render.json import render_plan_json
+from trailwarden.remediate.render.text import render_plan
 
 MAIN = trail_arn()
 OPTS = FixOptions()
@@ -450,8 +449,8 @@ def test_text_shows_skips_diagnoses_and_nothing_to_do() -> None:
 
 
 def test_every_action_says_which_iam_permissions_it_needs():
-    from trailwarden.remediate.model import PERMISSIONS, Action
+    from trailwarden.remediate.changes import CHANGES
 
     for action in Action:
-        needed = PERMISSIONS[action]
+        needed = CHANGES[action].permissions
         assert needed and needed[0] == action.value, action

@@ -11,9 +11,15 @@ from monitoring_factories import GROUP_KEY, TOPIC_ARN, make_alarm, make_topic, m
 from trailwarden.checks import CheckOptions, evaluate
 from trailwarden.errors import UsageError
 from trailwarden.inventory import Inventory
-from trailwarden.remediate.model import Action, Plan
-from trailwarden.remediate.plan import FixOptions, make_plan, wanted_resources
-from trailwarden.remediate.render_json import plan_from_dict, plan_to_dict
+from trailwarden.remediate import (
+    Action,
+    FixOptions,
+    Plan,
+    make_plan,
+    plan_from_dict,
+    plan_to_dict,
+    wanted_resources,
+)
 
 OURS = "arn:aws:sns:us-east-1:111111111111:trailwarden-cis-alarms"
 MON = CheckOptions(monitoring=True)

@@ -32,14 +32,14 @@ from plan_cases import CASES, NOT_INTEGRATED, with_role
 from plan_cases import EC2_TRUST as EC2
 from trailwarden.checks import CheckOptions, evaluate
 from trailwarden.inventory import Inventory
-from trailwarden.remediate.model import Action, Plan, Step
-from trailwarden.remediate.plan import FixOptions, make_plan
-from trailwarden.remediate.render_cli import render_cli
-from trailwarden.remediate.render_cloudformation import (
+from trailwarden.remediate import Action, FixOptions, Plan, Step, make_plan
+from trailwarden.remediate.render.cli import render_cli
+from trailwarden.remediate.render.cloudformation import (
     render_cloudformation,
     render_cloudformation_json,
 )
-from trailwarden.remediate.render_terraform import hcl_value, render_terraform
+from trailwarden.remediate.render.hcl import hcl_value
+from trailwarden.remediate.render.terraform import render_terraform
 
 OPTS = FixOptions()
 TWO_REGIONS = make_inventory(

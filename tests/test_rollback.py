@@ -22,11 +22,19 @@ from remediation import (
 )
 from trailwarden.demo.moto_denials import clear_denials
 from trailwarden.errors import JournalError, UsageError
-from trailwarden.remediate.apply import ApplyStatus, apply_plan
-from trailwarden.remediate.journal import Journal, default_journal_path, read_journal
-from trailwarden.remediate.journal_state import UndoState
-from trailwarden.remediate.model import Action, Plan
-from trailwarden.remediate.rollback import RollbackStatus, UndoOutcome, rollback
+from trailwarden.remediate import (
+    Action,
+    ApplyStatus,
+    Plan,
+    RollbackStatus,
+    UndoOutcome,
+    UndoState,
+    apply_plan,
+    default_journal_path,
+    read_journal,
+    rollback,
+)
+from trailwarden.remediate.engine.journal import Journal
 
 GROUP = "aws-cloudtrail-logs/main"
 WRITES = (

@@ -25,10 +25,15 @@ from remediation import (
 )
 from trailwarden.demo.moto_denials import clear_denials
 from trailwarden.demo.moto_semantics import set_pending_confirmation
-from trailwarden.remediate.apply import ApplyStatus, apply_plan
-from trailwarden.remediate.journal import read_journal
-from trailwarden.remediate.model import Action, Plan
-from trailwarden.remediate.rollback import UndoOutcome, rollback
+from trailwarden.remediate import (
+    Action,
+    ApplyStatus,
+    Plan,
+    UndoOutcome,
+    apply_plan,
+    read_journal,
+    rollback,
+)
 
 GROUP = "cis-logs"
 MFA, ROOT = "ConsoleSignInWithoutMfa", "RootAccountUsage"
@@ -281,7 +286,7 @@ def test_end_to_end_monitored_scan_plan_apply_rescan_and_rollback(
     from trailwarden.demo.moto_semantics import set_delivery
     from trailwarden.findings import Status
     from trailwarden.fix import plan_fix
-    from trailwarden.remediate.plan import FixOptions
+    from trailwarden.remediate import FixOptions
 
     group = seed.log_group("aws-cloudtrail-logs/org", REGION)
     role = seed.role("org-role", inline={"deliver": delivery_policy(group)})

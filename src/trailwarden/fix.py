@@ -1,6 +1,6 @@
 """`trailwarden fix`: scan, plan the changes that make the failing checks pass, apply them.
 
-Planning is pure (:mod:`trailwarden.remediate.plan`); this module only strings the layers
+Planning is pure (:mod:`trailwarden.remediate.planning`); this module only strings the layers
 together: scan → look up what the plan would create or reuse → plan.
 """
 
@@ -16,8 +16,7 @@ if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
     from trailwarden.findings import Report
     from trailwarden.inventory import Inventory
-    from trailwarden.remediate.model import Plan
-    from trailwarden.remediate.plan import FixOptions
+    from trailwarden.remediate import FixOptions, Plan
 
 __all__ = ["PlannedFix", "plan_fix"]
 
@@ -41,8 +40,7 @@ def plan_fix(
     The monitoring checks TW101–TW115 are planned for when ``check_options`` asks for them
     (``monitoring=True``, or ``only`` naming one; ``only`` must then keep TW010 too).
     """
-    from trailwarden.remediate.lookup import complete_inventory
-    from trailwarden.remediate.plan import make_plan, wanted_resources
+    from trailwarden.remediate import complete_inventory, make_plan, wanted_resources
     from trailwarden.scan import scan_account
 
     scanned = scan_account(factory, regions=regions, options=check_options or CheckOptions())

@@ -18,7 +18,7 @@ from trailwarden.cli.common import (
 
 if TYPE_CHECKING:
     from trailwarden.inventory import Inventory
-    from trailwarden.remediate.model import Plan
+    from trailwarden.remediate import Plan
 
 __all__ = ["fix"]
 
@@ -115,7 +115,7 @@ def fix(
     from trailwarden.checks.registry import MONITORING_CHECK_IDS
     from trailwarden.collect.clients import open_factory
     from trailwarden.fix import plan_fix
-    from trailwarden.remediate.plan import FixOptions
+    from trailwarden.remediate import FixOptions
 
     fix_options = FixOptions(
         log_group_name=log_group_name,
@@ -140,8 +140,7 @@ def fix(
         sys.exit(0 if planned.plan.is_empty else 1)
     if sys.stdin.isatty() and not yes:
         click.confirm(f"Apply these {len(planned.plan.steps)} changes?", abort=True, err=True)
-    from trailwarden.remediate.apply import apply_plan
-    from trailwarden.remediate.journal import default_journal_path
+    from trailwarden.remediate import apply_plan, default_journal_path
 
     result = apply_plan(planned.plan, factory, journal or default_journal_path())
     click.echo(result.summary(), err=True)

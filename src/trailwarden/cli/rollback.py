@@ -41,8 +41,8 @@ def rollback(
 ) -> None:
     """Undo exactly what one `fix --apply` did, in reverse order, and nothing else."""
     from trailwarden.collect.clients import open_factory
-    from trailwarden.remediate.journal import read_journal
-    from trailwarden.remediate.rollback import rollback as undo
+    from trailwarden.remediate import read_journal
+    from trailwarden.remediate import rollback as undo
 
     state = read_journal(journal_file)
     click.echo(state.describe(), err=True)

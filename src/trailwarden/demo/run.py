@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from trailwarden.checks import CheckOptions
     from trailwarden.demo.simulated_aws import SimulatedAws
     from trailwarden.findings import Report
-    from trailwarden.remediate.model import Plan
+    from trailwarden.remediate import Plan
 
 __all__ = ["DEMO_ACCOUNTS", "DemoResult", "run_demo", "seeded_simulation"]
 
@@ -47,7 +47,7 @@ def run_demo(options: CheckOptions | None = None) -> DemoResult:
 
     from trailwarden.checks import CheckOptions
     from trailwarden.fix import plan_fix
-    from trailwarden.remediate.plan import FixOptions
+    from trailwarden.remediate import FixOptions
     from trailwarden.scan import scan_account
 
     # The demo shows every check, the monitoring ones (TW101–TW115) included.

@@ -1,9 +1,10 @@
-"""A fix is data: a :class:`Plan` of :class:`Step` s, each saying what it will do, to what,
-the state before and after, and the IAM permissions it needs.
+"""The data that crosses remediation's layers.
 
-Planning (:mod:`.plan`) is pure: findings + inventory → Plan. Applying (:mod:`.apply`)
-consumes a plan and writes a :mod:`journal <.journal>`; rollback consumes a journal.
-Renderers turn a plan into text, JSON, AWS CLI commands, Terraform or CloudFormation.
+A fix is data: a :class:`Plan` of :class:`Step` s, each saying what it will do, to what,
+the state before and after, and the IAM permissions it needs (planning → the engine and
+the renderers). A journal holds a :class:`StepRecord` for every step that began (the
+journal reader → rollback → each change's undo). What each :class:`Action` does is in
+its module under :mod:`trailwarden.remediate.changes`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PERMISSIONS", "PLAN_SCHEMA_VERSION", "Action", "Plan", "Skip", "Step"]
+__all__ = [
+    "PLAN_SCHEMA_VERSION",
+    "Action",
+    "JsonDict",
+    "Plan",
+    "Skip",
+    "Step",
+    "StepRecord",
+    "UndoState",
+]
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -20,7 +30,9 @@ JsonDict = dict[str, Any]
 
 
 class Action(enum.Enum):
-    """Every change trailwarden can make; the value is the API action it calls."""
+    """Every change trailwarden can make; the value is the API action it calls (and what
+    plans and journals hold). The order is the plan's order within a trail: what a step
+    needs exists before it runs. Each member has its module in :mod:`.changes`."""
 
     CREATE_LOG_GROUP = "logs:CreateLogGroup"
     PUT_RETENTION_POLICY = "logs:PutRetentionPolicy"
@@ -37,26 +49,6 @@ class Action(enum.Enum):
     ENABLE_ALARM_ACTIONS = "cloudwatch:EnableAlarmActions"
 
 
-# The IAM permissions each action needs; Step.permissions comes from here.
-PERMISSIONS: dict[Action, tuple[str, ...]] = {
-    # CreateLogGroup with tags also needs logs:TagResource.
-    # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
-    Action.CREATE_LOG_GROUP: ("logs:CreateLogGroup", "logs:TagResource"),
-    Action.PUT_RETENTION_POLICY: ("logs:PutRetentionPolicy",),
-    Action.CREATE_ROLE: ("iam:CreateRole", "iam:TagRole"),
-    Action.PUT_ROLE_POLICY: ("iam:PutRolePolicy",),
-    Action.UPDATE_ASSUME_ROLE_POLICY: ("iam:UpdateAssumeRolePolicy",),
-    # Naming a role in UpdateTrail passes it to CloudTrail.
-    Action.UPDATE_TRAIL: ("cloudtrail:UpdateTrail", "iam:PassRole"),
-    Action.START_LOGGING: ("cloudtrail:StartLogging",),
-    Action.PUT_METRIC_FILTER: ("logs:PutMetricFilter",),
-    Action.CREATE_TOPIC: ("sns:CreateTopic", "sns:TagResource"),
-    Action.SUBSCRIBE: ("sns:Subscribe",),
-    Action.PUT_METRIC_ALARM: ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"),
-    Action.ENABLE_ALARM_ACTIONS: ("cloudwatch:EnableAlarmActions",),
-}
-
-
 @dataclass(frozen=True)
 class Step:
     """One change.
@@ -64,7 +56,7 @@ class Step:
     ``target`` is the ARN of the resource changed (for a role policy: the role ARN; the
     policy name is in ``after``). ``before`` is the state the plan saw (None: the
     resource or attribute does not exist); ``after`` the state the step leaves.
-    The keys of ``before``/``after`` per action are documented in :mod:`.plan`.
+    The keys of ``before``/``after`` are documented in the module of the action's change.
     """
 
     id: str  # "1", "2", … in plan order
@@ -74,7 +66,7 @@ class Step:
     account_id: str
     before: JsonDict | None
     after: JsonDict
-    permissions: tuple[str, ...]
+    permissions: tuple[str, ...]  # the change's (CHANGES[action].permissions)
     fixes: tuple[str, ...]  # check ids this step contributes to, e.g. ("TW001",)
     trail_arn: str  # the trail this step is for
     reason: str  # one sentence for people
@@ -101,3 +93,46 @@ class Plan:
     @property
     def is_empty(self) -> bool:
         return not self.steps
+
+
+class UndoState(enum.Enum):
+    """Where rollback is with a step that began, as its journal says."""
+
+    NONE = "none"  # rollback has not looked at this step
+    STARTED = "started"  # an undo call began; whether it was made is unknown
+    DONE = "done"
+    SKIPPED = "skipped"  # nothing to undo (e.g. the call never took effect)
+    KEPT = "kept"  # deliberately left in place (e.g. a used log group); revisited on re-run
+    FAILED = "failed"
+
+    @property
+    def final(self) -> bool:
+        return self in (UndoState.DONE, UndoState.SKIPPED)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """A step that began: its call may have been made, so rollback must look at it."""
+
+    id: str
+    action: Action
+    target: str
+    region: str
+    before: JsonDict | None  # read from AWS just before the call
+    after: JsonDict
+    done: bool = False
+    error: JsonDict | None = None  # the "failed" record's error
+    undo: UndoState = UndoState.NONE
+    undo_note: str = ""
+    result: JsonDict | None = None  # the "done" record's (e.g. {"subscription_arn": …})
+
+    def describe(self) -> str:
+        if self.done:
+            state = "done"
+        elif self.error is not None:
+            state = f"failed ({self.error.get('code')})"
+        else:
+            state = "began, not confirmed done: the call may have been made"
+        undo = "" if self.undo is UndoState.NONE else f"; rollback: {self.undo.value}"
+        note = f" ({self.undo_note})" if self.undo_note else ""
+        return f"{self.id}. {self.action.value} {self.target} — {state}{undo}{note}"

@@ -22,16 +22,20 @@ __all__ = [
     "grants_exactly",
     "log_group_name_problem",
     "merged_trust",
+    "ours",
     "partition_of",
     "role_arn",
     "role_description",
     "role_name",
     "role_policy",
+    "tagged",
     "trust_policy",
 ]
 
 POLICY_NAME = "trailwarden-cloudtrail-to-cwl"
 TRUST_SID = "TrailwardenCloudTrailAssumeRole"
+# On everything trailwarden creates: rollback deletes only what carries it, so that it can
+# tell what an apply created from a namesake someone else made.
 TAGS = {"created-by": "trailwarden"}
 # PutRetentionPolicy accepts only these values.
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
@@ -40,6 +44,16 @@ RETENTION_DAYS += (731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
 _LOG_GROUP_NAME = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 _ROLE_NAME_MAX = 64  # IAM quota; role names are [\w+=,.@-] and trail names fit in that set
+
+
+def tagged(after: dict[str, Any]) -> dict[str, str]:
+    """A step's tags, with trailwarden's own."""
+    return {**after.get("tags", {}), **TAGS}
+
+
+def ours(tags: dict[str, str]) -> bool:
+    """Whether a resource's tags say trailwarden created it."""
+    return all(tags.get(k) == v for k, v in TAGS.items())
 
 
 def partition_of(trail: Trail) -> str:

@@ -1,0 +1,148 @@
+"""cloudwatch:PutMetricAlarm: trailwarden's alarm on a CIS class's metric (TW101–TW115).
+
+``before`` None, or the settings of trailwarden's alarm of that name → ``after``
+{alarm_name, alarm_description, metric_name, namespace, statistic, period,
+evaluation_periods, threshold, comparison_operator, treat_missing_data, actions_enabled,
+alarm_actions, tags}. The target is the alarm's ARN, in the region of the metric (an alarm
+must be in the region of the metric its filter publishes). A user's alarm is never
+rewritten. Undone by deleting the alarm, or by putting the prior one back whole.
+"""
+
+from __future__ import annotations
+
+import shlex
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from trailwarden.arns import LogGroupRef
+from trailwarden.inventory import Alarm, ApiError, JsonDict, MetricTransformation
+from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State
+from trailwarden.remediate.changes.outcome import Call
+from trailwarden.remediate.changes.support.alarms import ALARM_FIELDS, put_alarm, read_alarm
+from trailwarden.remediate.changes.support.shell import tag_args
+from trailwarden.remediate.changes.support.targets import alarm_name
+from trailwarden.remediate.model import Action, Step
+from trailwarden.remediate.policies import TAGS, tagged
+
+if TYPE_CHECKING:
+    from trailwarden.collect.clients import ClientFactory
+    from trailwarden.remediate.changes.support.iac import Resources
+
+__all__ = ["PutMetricAlarm"]
+
+
+class PutMetricAlarm(ReadWhole, AttributeChange):
+    action = Action.PUT_METRIC_ALARM
+    permissions = ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource")
+    subject = "Alarm"
+    deleted_when_new = True
+
+    @classmethod
+    def build(
+        cls,
+        group: LogGroupRef,
+        arn: str,
+        description: str,
+        metric: MetricTransformation,
+        topic: str,
+        old: Alarm | None,
+        trail_arn: str,
+        fixes: tuple[str, ...],
+        reason: str,
+    ) -> Step:
+        """An alarm (Sum ≥ 1 in 300 s) on ``metric`` notifying ``topic``; ``old`` is the
+        alarm of that ARN, if any."""
+        after = {
+            "alarm_name": arn.split(":alarm:", 1)[1],
+            "alarm_description": description,
+            "metric_name": metric.metric_name,
+            "namespace": metric.metric_namespace,
+            "statistic": "Sum",
+            "period": 300,
+            "evaluation_periods": 1,
+            "threshold": 1.0,
+            "comparison_operator": "GreaterThanOrEqualToThreshold",
+            "treat_missing_data": "notBreaching",
+            "actions_enabled": True,
+            "alarm_actions": [topic],
+            "tags": dict(TAGS),
+        }
+        return cls.make_step(
+            arn,
+            None if old is None else _settings(old),
+            after,
+            region=group.region,
+            account_id=group.account_id,
+            trail_arn=trail_arn,
+            fixes=fixes,
+            reason=reason,
+        )
+
+    def describe(self, step: Step) -> tuple[str, list[str]]:
+        after = step.after
+        prior = "(does not exist)" if step.before is None else "replaced"
+        return f"put alarm {after.get('alarm_name')} in {step.region}", [
+            f"{prior} → {after.get('statistic')} of {after.get('namespace')}/"
+            f"{after.get('metric_name')} >= {after.get('threshold')} in "
+            f"{after.get('period')} s, notifying {', '.join(after.get('alarm_actions', []))}"
+        ]
+
+    def cli(self, step: Step) -> list[str]:
+        a, q = step.after, shlex.quote
+        return [
+            *("aws", "cloudwatch", "put-metric-alarm", "--alarm-name", q(a["alarm_name"])),
+            *("--alarm-description", q(a["alarm_description"])),
+            *("--metric-name", q(a["metric_name"]), "--namespace", q(a["namespace"])),
+            *("--statistic", q(a["statistic"]), "--period", q(str(a["period"]))),
+            *("--threshold", q(f"{a['threshold']:g}")),
+            *("--comparison-operator", q(a["comparison_operator"])),
+            *("--evaluation-periods", q(str(a["evaluation_periods"]))),
+            *("--treat-missing-data", q(a["treat_missing_data"])),
+            *("--alarm-actions", *(q(t) for t in a["alarm_actions"])),
+            *tag_args(a),
+            *("--region", q(step.region)),
+        ]
+
+    def iac(self, resources: Resources, step: Step) -> None:
+        spec = resources.for_monitoring("alarm", step)
+        spec.settings, spec.enable_only = dict(step.after), False
+        spec.created = spec.created or step.before is None
+
+    def read(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict
+    ) -> State | ApiError:
+        return read_alarm(factory, target, region)
+
+    def after_state(self, after: JsonDict) -> State:
+        return {k: v for k, v in after.items() if k in ALARM_FIELDS}
+
+    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+        # Tagged so that rollback can tell what trailwarden created from a namesake.
+        tags = [{"Key": k, "Value": v} for k, v in sorted(tagged(after).items())]
+        return put_alarm(factory, target, region, after, tags)
+
+    def restore(self, factory: ClientFactory, target: str, region: str, before: JsonDict) -> Call:
+        return put_alarm(factory, target, region, before, None)
+
+    def remove(self, factory: ClientFactory, target: str, region: str) -> Call:
+        cloudwatch = factory.client("cloudwatch", region)
+        run = partial(cloudwatch.delete_alarms, AlarmNames=[alarm_name(target)])
+        return Call("cloudwatch:DeleteAlarms", run, region)
+
+
+def _settings(a: Alarm) -> dict[str, Any]:
+    """The settings of an alarm that PutMetricAlarm replaces, as ``before`` records them."""
+    return {
+        "alarm_name": a.name,
+        "metric_name": a.metric_name,
+        "namespace": a.namespace,
+        "statistic": a.statistic,
+        "period": a.period,
+        "evaluation_periods": a.evaluation_periods,
+        "threshold": a.threshold,
+        "comparison_operator": a.comparison_operator,
+        "actions_enabled": a.actions_enabled,
+        "alarm_actions": list(a.alarm_actions),
+        "dimensions": [dict(d) for d in a.dimensions],
+        "metrics": [dict(m) for m in a.metrics],
+    }

@@ -1,0 +1,1 @@
+"""Helpers that several kinds of change share (never a change themselves)."""
