@@ -217,4 +217,6 @@ def test_registry_and_only_option():
     found = evaluate(monitored(), CheckOptions(only=frozenset({"tw103"})))
     assert [f.check_id for f in found] == ["TW103"]
     assert [f.check_id for f in evaluate(monitored(), MONITORING)][-16:] == ["TW010", *IDS]
-    assert not any(f.check_id in IDS for f in evaluate(monitored()))  # opt-in
+    assert [f.check_id for f in evaluate(monitored())][-16:] == ["TW010", *IDS]  # by default
+    trail_only = evaluate(monitored(), CheckOptions(monitoring=False))
+    assert not any(f.check_id in IDS for f in trail_only)

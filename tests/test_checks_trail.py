@@ -35,6 +35,8 @@ from trailwarden.inventory import Inventory
 MAIN = trail_arn()
 STREAMS = f"{log_group_arn().removesuffix(':*')}:log-stream:"
 NA = "Not applicable: the trail has no CloudWatch Logs integration (TW001)."
+# The factories' inventories have no monitoring facts: these tests judge the trail checks.
+TRAIL_CHECKS = CheckOptions(monitoring=False)
 
 
 def finding(inventory: Inventory, check_id: str, options: CheckOptions | None = None) -> Finding:
@@ -548,7 +550,7 @@ def test_findings_are_ordered_and_each_trail_evaluated_once() -> None:
     a = make_trail("a", home_region="us-west-2")
     main = make_trail()
     inventory = make_inventory((b, main, a, b))
-    findings = evaluate(inventory)
+    findings = evaluate(inventory, TRAIL_CHECKS)
     order = [(f.resource_id.rsplit("/", 1)[-1], f.check_id) for f in findings]
     trail_checks = sorted(c for c, spec in CHECKS.items() if spec.scope == "trail")
     expected = [(n, c) for n in ("main", "a", "b") for c in trail_checks] + [
@@ -651,4 +653,4 @@ def test_default_inventory_passes_every_check(region: str) -> None:
         log_groups=(make_log_group(region=region),),
         roles=(make_role(policies=(inline(role_policy(region=region)),)),),
     )
-    assert {f.status for f in evaluate(inventory)} == {Status.PASS}
+    assert {f.status for f in evaluate(inventory, TRAIL_CHECKS)} == {Status.PASS}

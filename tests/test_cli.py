@@ -8,14 +8,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from clihelpers import healthy_trail, run
+from clihelpers import healthy_account, healthy_trail, run
 from conftest import MAIN_ACCOUNT
 from trailwarden.demo.simulated_aws import deny
 from trailwarden.formats.json import schema
 
 
 def test_healthy_account_exits_0_and_json_validates_against_the_schema(seed, env):
-    healthy_trail(seed)
+    healthy_account(seed)
     result = run(["scan", "--format", "json"], env)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -27,7 +27,7 @@ def test_healthy_account_exits_0_and_json_validates_against_the_schema(seed, env
 
 
 def test_a_failing_check_exits_1_and_the_report_names_it(seed, env):
-    healthy_trail(seed)
+    healthy_account(seed)
     seed.trail("no-cwl", "eu-west-1")
     result = run(["scan", "--format", "json"], env)
     assert result.exit_code == 1
@@ -60,13 +60,14 @@ def test_saved_inventory_gives_identical_findings_offline(seed, env, tmp_path: P
 
 
 def test_table_output_groups_by_trail_and_ends_with_a_summary(seed, env, tmp_path: Path):
-    arn = healthy_trail(seed)
+    arn = healthy_account(seed)
     out = tmp_path / "report.txt"
     result = run(["scan", "--output", str(out)], env)
     assert result.exit_code == 0
     text = out.read_text()
     assert arn in text
-    assert "8 findings on 2 resources in account 111111111111: 8 PASS, 0 FAIL" in text
+    # 7 trail checks on the trail; TW010 and TW101–TW115 on the account.
+    assert "23 findings on 2 resources in account 111111111111: 23 PASS, 0 FAIL" in text
 
 
 def test_check_option_restricts_the_report(seed, env):
@@ -162,15 +163,18 @@ def test_explain_without_argument_lists_every_check():
         assert check_id in text
 
 
-def test_monitoring_checks_are_reported_only_when_asked_for(seed, env):
+def test_monitoring_checks_are_part_of_every_scan_unless_no_monitoring(seed, env):
     healthy_trail(seed)
-    plain = json.loads(run(["scan", "--format", "json"], env).stdout)
-    assert not [f for f in plain["findings"] if f["check_id"].startswith("TW1")]
-    assert "cloudwatch:DescribeAlarms" not in plain["stats"]["api_calls_by_action"]
+    ids = {f"TW{n}" for n in range(101, 116)}
+    for args in ([], ["--monitoring"]):
+        report = json.loads(run(["scan", "--format", "json", *args], env).stdout)
+        assert {f["check_id"] for f in report["findings"]} >= ids
+        # The account has no filters: each class fails at its first link, not with ERROR.
+        assert {f["status"] for f in report["findings"] if f["check_id"] in ids} == {"FAIL"}
+        assert report["stats"]["api_calls_by_action"]["logs:DescribeMetricFilters"] == 1
 
-    monitored = json.loads(run(["scan", "--format", "json", "--monitoring"], env).stdout)
-    ids = {f["check_id"] for f in monitored["findings"] if f["check_id"].startswith("TW1")}
-    assert ids == {f"TW{n}" for n in range(101, 116)}
-    # The account has no filters: each class fails at its first link, not with ERROR.
-    assert {f["status"] for f in monitored["findings"] if f["check_id"] in ids} == {"FAIL"}
-    assert monitored["stats"]["api_calls_by_action"]["logs:DescribeMetricFilters"] == 1
+    result = run(["scan", "--format", "json", "--no-monitoring"], env)
+    assert result.exit_code == 0, result.output
+    trail_only = json.loads(result.stdout)
+    assert not {f["check_id"] for f in trail_only["findings"]} & ids
+    assert "cloudwatch:DescribeAlarms" not in trail_only["stats"]["api_calls_by_action"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clihelpers import healthy_trail, run
+from clihelpers import healthy_account, healthy_trail, run
 from trailwarden.remediate import read_journal
 
 
@@ -34,7 +34,7 @@ def test_fix_without_apply_changes_nothing_and_exits_1(seed, env):
 
 
 def test_fix_json_lists_steps_and_is_empty_when_nothing_to_do(seed, env):
-    healthy_trail(seed)
+    healthy_account(seed)
     result = run(["fix", "--format", "json"], env)
     assert result.exit_code == 0
     plan = json.loads(result.stdout)

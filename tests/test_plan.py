@@ -59,10 +59,12 @@ from trailwarden.remediate.render.text import render_plan
 
 MAIN = trail_arn()
 OPTS = FixOptions()
+# These inventories have no monitoring facts; the monitoring plans are in test_plan_monitoring.
+TRAIL_CHECKS = CheckOptions(monitoring=False)
 
 
 def plan_for(inventory: Inventory, options: FixOptions = OPTS) -> Plan:
-    return make_plan(inventory, evaluate(inventory), options)
+    return make_plan(inventory, evaluate(inventory, TRAIL_CHECKS), options)
 
 
 def text_of(plan: Plan) -> str:
@@ -78,7 +80,7 @@ def test_plan_contents(inventory: Inventory, options: FixOptions, expected: tupl
 
 @pytest.mark.parametrize(("inventory", "options", "expected"), CASES)
 def test_plan_invariants(inventory: Inventory, options: FixOptions, expected: object) -> None:
-    findings = evaluate(inventory)
+    findings = evaluate(inventory, TRAIL_CHECKS)
     plan = make_plan(inventory, findings, options)
     assert [s.id for s in plan.steps] == [str(i) for i in range(1, len(plan.steps) + 1)]
     for trail in {s.trail_arn for s in plan.steps}:
@@ -111,13 +113,13 @@ def test_plan_invariants(inventory: Inventory, options: FixOptions, expected: ob
 def test_after_the_plan_a_rescan_passes_and_plans_nothing(
     inventory: Inventory, options: FixOptions, expected: object
 ) -> None:
-    findings = evaluate(inventory)
+    findings = evaluate(inventory, TRAIL_CHECKS)
     plan = make_plan(inventory, findings, options)
     fixed = simulate(inventory, plan)
     assert plan_for(fixed, options).steps == ()
     fixable = {"TW001", "TW002", "TW003", "TW006", "TW007"} & (options.checks or set(CHECKS))
     were = {(f.resource_id, f.check_id) for f in findings if f.status is Status.FAIL}
-    for f in evaluate(fixed):
+    for f in evaluate(fixed, TRAIL_CHECKS):
         if f.resource_id in {s.trail_arn for s in plan.steps} and f.check_id in fixable:
             assert f.status is Status.PASS or (f.resource_id, f.check_id) not in were, f
 
@@ -391,18 +393,19 @@ def _fill(inventory: Inventory, wanted: Wanted) -> Inventory:
 
 
 def test_wanted_resources_need_one_round_of_lookups() -> None:
-    wanted = wanted_resources(NOT_INTEGRATED, evaluate(NOT_INTEGRATED), OPTS)
+    wanted = wanted_resources(NOT_INTEGRATED, evaluate(NOT_INTEGRATED, TRAIL_CHECKS), OPTS)
     assert [g.name for g in wanted.log_groups] == ["aws-cloudtrail-logs/main"]
     assert [name for _, name in wanted.roles] == ["trailwarden-cwl-main", "trailwarden-cwl-main-2"]
     filled = _fill(NOT_INTEGRATED, wanted)
-    assert wanted_resources(filled, evaluate(NOT_INTEGRATED), OPTS).is_empty
+    assert wanted_resources(filled, evaluate(NOT_INTEGRATED, TRAIL_CHECKS), OPTS).is_empty
     assert plan_for(filled) == plan_for(NOT_INTEGRATED)
-    assert wanted_resources(make_inventory(), evaluate(make_inventory()), OPTS).is_empty
+    healthy = make_inventory()
+    assert wanted_resources(healthy, evaluate(healthy, TRAIL_CHECKS), OPTS).is_empty
 
 
 def test_wanted_includes_the_trails_own_unlooked_resources() -> None:
     inventory = make_inventory((make_trail(role_arn=None),), log_groups=())
-    wanted = wanted_resources(inventory, evaluate(inventory), OPTS)
+    wanted = wanted_resources(inventory, evaluate(inventory, TRAIL_CHECKS), OPTS)
     assert [g.name for g in wanted.log_groups] == ["aws-cloudtrail-logs/main"]
 
 

@@ -4,6 +4,7 @@ The tree::
 
     Error                        base; the CLI prints ``str(err)`` and exits 2
     ├── CredentialsError         no, invalid or expired AWS credentials
+    ├── EndpointError            an AWS endpoint that does not answer, or answers as no AWS API does
     ├── UnknownRegionError       a --regions name AWS does not know
     ├── InventoryFileError       an inventory file that cannot be read or parsed
     ├── UnknownCheckError        a check id that does not exist
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 __all__ = [
     "CredentialsError",
+    "EndpointError",
     "Error",
     "FilterPatternError",
     "InventoryFileError",
@@ -36,6 +38,10 @@ class Error(Exception):
 
 class CredentialsError(Error):
     """No usable AWS credentials."""
+
+
+class EndpointError(Error):
+    """An endpoint that stays silent, or whose answer is not an AWS API response."""
 
 
 class UnknownRegionError(Error):

@@ -37,8 +37,9 @@ def plan_fix(
 ) -> PlannedFix:
     """Scan the account behind ``factory`` and plan the fix (no change is made).
 
-    The monitoring checks TW101–TW115 are planned for when ``check_options`` asks for them
-    (``monitoring=True``, or ``only`` naming one; ``only`` must then keep TW010 too).
+    The monitoring checks TW101–TW115 are planned for unless ``check_options`` leaves them
+    out (``monitoring=False``, or ``only`` naming none of them; ``only`` naming one must
+    keep TW010 too).
     """
     from trailwarden.remediate import complete_inventory, make_plan, wanted_resources
     from trailwarden.scan import scan_account

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from trailwarden.monitoring.catalog import EventClass
 
 __all__ = ["how_evaluated", "rationale", "references", "remediation", "title"]
@@ -49,18 +51,22 @@ def remediation(
     """The aws CLI commands that build the whole chain with the corrected CIS pattern."""
     topic = f"arn:aws:sns:{region}:{account}:cis-monitoring-alarms"
     alarm = cls.metric_name.removesuffix("_metric") + "_alarm"
+    # One command per line, every value quoted for the shell: a log group name or a
+    # pattern is pasted as it is.
+    q = shlex.quote
     return (
-        f"aws logs put-metric-filter --region {region} --log-group-name {log_group} "
-        f"--filter-name {cls.metric_name} --metric-transformations "
-        f"metricName={cls.metric_name},metricNamespace={cls.namespace},metricValue=1 "
-        f"--filter-pattern '{cls.pattern}'\n"
-        f"aws sns create-topic --region {region} --name cis-monitoring-alarms\n"
-        f"aws sns subscribe --region {region} --topic-arn {topic} --protocol email "
-        "--notification-endpoint SECURITY_TEAM_EMAIL (then confirm the subscription)\n"
-        f"aws cloudwatch put-metric-alarm --region {region} --alarm-name {alarm} "
-        f"--metric-name {cls.metric_name} --namespace {cls.namespace} --statistic Sum "
+        f"aws logs put-metric-filter --region {q(region)} --log-group-name {q(log_group)} "
+        f"--filter-name {q(cls.metric_name)} --metric-transformations "
+        f"metricName={q(cls.metric_name)},metricNamespace={q(cls.namespace)},metricValue=1 "
+        f"--filter-pattern {q(cls.pattern)}\n"
+        f"aws sns create-topic --region {q(region)} --name cis-monitoring-alarms\n"
+        "# Then confirm the subscription from the e-mail AWS sends:\n"
+        f"aws sns subscribe --region {q(region)} --topic-arn {q(topic)} --protocol email "
+        "--notification-endpoint SECURITY_TEAM_EMAIL\n"
+        f"aws cloudwatch put-metric-alarm --region {q(region)} --alarm-name {q(alarm)} "
+        f"--metric-name {q(cls.metric_name)} --namespace {q(cls.namespace)} --statistic Sum "
         "--period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold "
-        f"--evaluation-periods 1 --treat-missing-data notBreaching --alarm-actions {topic}"
+        f"--evaluation-periods 1 --treat-missing-data notBreaching --alarm-actions {q(topic)}"
     )
 
 

@@ -41,15 +41,18 @@ _STATUS_API = (
 _ROLE_DOC = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html"
 _STREAMS_DOC = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-log-group-log-stream-naming-for-cloudtrail.html"
 
-_UPDATE_TRAIL = """```sh
-aws cloudtrail update-trail --name TRAIL --region HOME_REGION \\
-  --cloud-watch-logs-log-group-arn arn:aws:logs:HOME_REGION:ACCOUNT:log-group:NAME:* \\
-  --cloud-watch-logs-role-arn arn:aws:iam::ACCOUNT:role/CloudTrail_CloudWatchLogs_Role
-```
+# Commands are fenced, one per line: `trailwarden explain` prints them unwrapped, so that
+# they can be copied at any terminal width.
+_UPDATE_TRAIL = (
+    "```sh\naws cloudtrail update-trail --name TRAIL --region HOME_REGION "
+    "--cloud-watch-logs-log-group-arn 'arn:aws:logs:HOME_REGION:ACCOUNT:log-group:NAME:*' "
+    "--cloud-watch-logs-role-arn arn:aws:iam::ACCOUNT:role/CloudTrail_CloudWatchLogs_Role\n"
+    """```
 Run it in the trail's home region (`--region`; elsewhere it fails with
 `InvalidHomeRegionException`), from the account that owns the trail (for an organization
 trail: the management account). The CIS text prints invalid flag names
 (`--cloudwatch-logs-…`); the flags above are the ones the AWS CLI accepts."""
+)
 
 _TRUST = """{
   "Version": "2012-10-17",
@@ -72,6 +75,14 @@ _PERMISSIONS = """{
     ]
   }]
 }"""
+
+_GET_STATUS = """```sh
+aws cloudtrail get-trail-status --name TRAIL --region HOME_REGION
+```"""
+
+_START_LOGGING = """```sh
+aws cloudtrail start-logging --name TRAIL --region HOME_REGION
+```"""
 
 _NOT_APPLICABLE = (
     "NOT_APPLICABLE when TW001 fails (there is no integration to examine); ERROR when TW001 "
@@ -112,9 +123,9 @@ CHECKS: dict[str, CheckSpec] = {
             "trail's home region and account, and DescribeLogGroups there must find the "
             "group. For an organization trail seen from a member account the group lives "
             "in the management account and cannot be read: ERROR, scan from that account.",
-            remediation="Create the missing group in the home region "
-            "(`aws logs create-log-group --log-group-name NAME --region HOME_REGION`), or "
-            "point the trail at a group that exists there:\n\n" + _UPDATE_TRAIL,
+            remediation="Create the missing group in the home region:\n\n"
+            "```sh\naws logs create-log-group --log-group-name NAME --region HOME_REGION\n```"
+            "\n\nor point the trail at a group that exists there:\n\n" + _UPDATE_TRAIL,
             references=(
                 *_CIS,
                 "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html",
@@ -151,13 +162,13 @@ CHECKS: dict[str, CheckSpec] = {
             "trails; REGION is the trail's home region, NAME the log group):\n\n```json\n"
             + _PERMISSIONS
             + "\n```\n\n```sh\n"
-            "aws iam create-role --role-name CloudTrail_CloudWatchLogs_Role \\\n"
-            "  --assume-role-policy-document file://trust.json\n"
+            "aws iam create-role --role-name CloudTrail_CloudWatchLogs_Role "
+            "--assume-role-policy-document file://trust.json\n"
             "# or, for an existing role:\n"
-            "aws iam update-assume-role-policy --role-name ROLE \\\n"
-            "  --policy-document file://trust.json\n"
-            "aws iam put-role-policy --role-name ROLE --policy-name CloudTrailToCloudWatchLogs \\\n"
-            "  --policy-document file://permissions.json\n```\n\n"
+            "aws iam update-assume-role-policy --role-name ROLE "
+            "--policy-document file://trust.json\n"
+            "aws iam put-role-policy --role-name ROLE --policy-name CloudTrailToCloudWatchLogs "
+            "--policy-document file://permissions.json\n```\n\n"
             "Remove or narrow any Deny (in the role's policies or its permissions boundary) "
             "that matches these actions and streams. Then make sure the trail uses the role:\n\n"
             + _UPDATE_TRAIL,
@@ -181,7 +192,7 @@ CHECKS: dict[str, CheckSpec] = {
             "`--max-delivery-age` (default 24h), measured from the inventory's collection "
             "time so that a saved inventory gives the same verdict later.",
             remediation="Fix what TW002, TW003, TW005 and TW006 report for this trail, then "
-            "confirm with `aws cloudtrail get-trail-status --name TRAIL --region HOME_REGION`.",
+            "confirm that events arrive:\n\n" + _GET_STATUS,
             references=(*_CIS, _STATUS_API),
         ),
         CheckSpec(
@@ -195,8 +206,7 @@ CHECKS: dict[str, CheckSpec] = {
             how_evaluated=_NOT_APPLICABLE + "GetTrailStatus in the home region: "
             "`LatestCloudWatchLogsDeliveryError` must be empty; the message quotes it.",
             remediation="Fix the cause the error names (usually TW002 or TW003); the error "
-            "clears after the next successful delivery: "
-            "`aws cloudtrail get-trail-status --name TRAIL --region HOME_REGION`.",
+            "clears after the next successful delivery:\n\n" + _GET_STATUS,
             references=(*_CIS, _STATUS_API),
         ),
         CheckSpec(
@@ -208,8 +218,7 @@ CHECKS: dict[str, CheckSpec] = {
             "however well the integration is configured.",
             how_evaluated="GetTrailStatus in the home region: `IsLogging` must be true. "
             "Evaluated whatever TW001 says.",
-            remediation="`aws cloudtrail start-logging --name TRAIL --region HOME_REGION`, "
-            "from the account that owns the trail.",
+            remediation="From the account that owns the trail:\n\n" + _START_LOGGING,
             references=(*_CIS, _STATUS_API),
         ),
         CheckSpec(
@@ -223,10 +232,10 @@ CHECKS: dict[str, CheckSpec] = {
             how_evaluated=_NOT_APPLICABLE + "Also NOT_APPLICABLE when the log group does not "
             "exist or its ARN is invalid (see TW002). DescribeLogGroups: `retentionInDays` "
             "must be set and at least the minimum.",
-            remediation="`aws logs put-retention-policy --log-group-name NAME "
-            "--retention-in-days 365 --region REGION` (CloudWatch Logs accepts only some "
-            "values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, "
-            "1827, 2192, 2557, 2922, 3288, 3653).",
+            remediation="```sh\naws logs put-retention-policy --log-group-name NAME "
+            "--retention-in-days 365 --region REGION\n```\n\nCloudWatch Logs accepts only "
+            "some values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, "
+            "1827, 2192, 2557, 2922, 3288, 3653.",
             references=(
                 *_CIS,
                 "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
@@ -248,12 +257,16 @@ CHECKS: dict[str, CheckSpec] = {
             "`eventCategory = Management` without restricting `readOnly` to one value "
             "(excluding event sources such as KMS is allowed and reported). ERROR when no "
             "trail qualifies and a candidate or the trail list could not be read.",
-            remediation="Make one trail qualify, e.g. `aws cloudtrail update-trail --name "
-            "TRAIL --is-multi-region-trail --region HOME_REGION`, `aws cloudtrail "
-            "start-logging --name TRAIL --region HOME_REGION`, and event selectors with "
-            '`{"ReadWriteType": "All", "IncludeManagementEvents": true}` '
-            "(`put-event-selectors` replaces all selectors: include the existing ones); "
-            "then fix its TW001–TW005 findings.",
+            remediation="Make one trail qualify: multi-region, logging, and event selectors "
+            "that capture all management events (`put-event-selectors` replaces all "
+            "selectors: include the existing ones in the JSON); then fix its TW001–TW005 "
+            "findings.\n\n```sh\n"
+            "aws cloudtrail update-trail --name TRAIL --is-multi-region-trail --region "
+            "HOME_REGION\n"
+            "aws cloudtrail start-logging --name TRAIL --region HOME_REGION\n"
+            "aws cloudtrail put-event-selectors --trail-name TRAIL --region HOME_REGION "
+            '--event-selectors \'[{"ReadWriteType": "All", "IncludeManagementEvents": '
+            "true}]'\n```",
             references=(
                 "CIS AWS Foundations Benchmark v1.2 2.1, v1.3–v2.0 3.1: "
                 "Ensure CloudTrail is enabled in all regions",
@@ -315,9 +328,11 @@ class CheckOptions:
     max_delivery_age: timedelta = timedelta(hours=24)
     min_retention_days: int = 365
     only: frozenset[str] | None = None  # check ids to report; None reports every check
-    # TW101–TW115 (metric filters and alarms) are evaluated on request: with --monitoring,
-    # or when `only` names one of them.
-    monitoring: bool = False
+    # TW101–TW115 (metric filters and alarms) are part of every evaluation, as in Security
+    # Hub and Prowler: an audit of CIS 3.x without 4.x is half an audit. False
+    # (--no-monitoring) evaluates the trail checks alone; with `only`, they are evaluated
+    # when `only` names one of them.
+    monitoring: bool = True
 
     def __post_init__(self) -> None:
         if self.max_delivery_age <= timedelta(0):

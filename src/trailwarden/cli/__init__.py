@@ -4,7 +4,8 @@ One module per command; what they share (error handling and exit codes, options,
 output goes) is in :mod:`trailwarden.cli.common`.
 
 Exit codes: 0 every evaluated check passes; 1 at least one FAIL or ERROR;
-2 trailwarden could not run (bad arguments, no credentials, unreadable inventory).
+2 trailwarden could not run (bad arguments, no credentials, unreadable inventory, a silent
+endpoint, a bug); 130 interrupted.
 """
 
 from __future__ import annotations

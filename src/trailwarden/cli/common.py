@@ -1,80 +1,132 @@
-"""What every command shares: error handling and exit codes, options, where output goes.
+"""What every command shares: the one error handler and exit codes, where output goes.
 
-Exit codes: 0 every evaluated check passes; 1 at least one FAIL or ERROR;
-2 trailwarden could not run (bad arguments, no credentials, unreadable inventory).
+Exit codes: 0 every evaluated check passes; 1 at least one FAIL or ERROR; 2 trailwarden
+could not run (bad arguments, no credentials, an unreadable inventory, a silent endpoint,
+or a bug: nothing escapes as 1, which would read as "a check failed"); 130 interrupted
+(Ctrl-C). Options and their parsing are in :mod:`trailwarden.cli.options`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from trailwarden.errors import Error
+from trailwarden.collect.urls import mask_userinfo
+from trailwarden.errors import Error, UsageError
+from trailwarden.textsafe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from trailwarden.checks import CheckOptions
     from trailwarden.findings import Report
 
 __all__ = [
+    "EXIT_INTERRUPTED",
     "EXIT_USAGE",
-    "aws_options",
-    "check_options",
-    "common_scan_options",
     "deliver",
     "emit",
     "handle_errors",
     "render_for_people",
-    "split_regions",
+    "require_yes_without_terminal",
+    "rollback_command",
+    "say",
     "write",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C'd program
+_MAX_INTERNAL_MESSAGE = 500
 
 
 def handle_errors(func: F) -> F:
-    """Print a user-caused :class:`Error` as one sentence and exit 2 (traceback on --debug)."""
+    """Run a command so that nothing escapes it unexplained.
+
+    - :class:`Error` (the user's to fix): its one sentence, exit 2;
+    - Ctrl-C (also at a confirmation prompt): exit 130 at once;
+    - any other exception (a bug): ``internal error: <type>: <message>``, exit 2.
+
+    Every sentence is printed with control characters escaped and URL passwords masked;
+    ``--debug`` adds the (equally masked) traceback.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException):
+            raise  # click's own: --help, usage errors (exit 2)
+        except click.Abort as exc:
+            # click.confirm turns Ctrl-C into Abort; a declined prompt stays click's Abort.
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                interrupted()
+            raise
+        except KeyboardInterrupt:
+            interrupted()
         except Error as exc:
-            ctx = click.get_current_context()
-            if ctx.find_root().params.get("debug"):
-                import traceback
-
-                traceback.print_exc()
-            click.echo(f"trailwarden: error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
+            _fail(f"error: {exc}", exc)
+        except Exception as exc:
+            message = str(exc)
+            if len(message) > _MAX_INTERNAL_MESSAGE:
+                message = message[:_MAX_INTERNAL_MESSAGE] + "…"
+            detail = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+            _fail(f"internal error: {detail}; please report it with --debug output", exc)
 
     return wrapper  # type: ignore[return-value]
 
 
-def check_options(
-    max_delivery_age: str,
-    min_retention_days: int,
-    checks: tuple[str, ...],
-    monitoring: bool = False,
-) -> CheckOptions:
-    from trailwarden.checks import CheckOptions, get_check
-    from trailwarden.durations import parse_duration
+def say(text: str) -> None:
+    """One line for people on standard error, outside text made inert."""
+    click.echo(printable(mask_userinfo(text)), err=True)
 
-    only = frozenset(get_check(c).id for c in checks) if checks else None
-    return CheckOptions(
-        max_delivery_age=parse_duration(max_delivery_age),
-        min_retention_days=min_retention_days,
-        only=only,
-        monitoring=monitoring,
-    )
+
+def interrupted() -> NoReturn:
+    """End the process now with exit 130.
+
+    ``os._exit``, not ``sys.exit``: worker threads blocked in a socket read would
+    otherwise be joined at interpreter exit, holding Ctrl-C up for a read timeout. What
+    must survive is already on disk (the apply journal fsyncs every record).
+    """
+    try:
+        say("trailwarden: interrupted")
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _fail(message: str, exc: BaseException) -> NoReturn:
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("debug"):
+        import traceback
+
+        for line in "".join(traceback.format_exception(exc)).splitlines():
+            say(line)
+    say(f"trailwarden: {message}")
+    sys.exit(EXIT_USAGE)
+
+
+def require_yes_without_terminal(yes: bool, what: str) -> None:
+    """A job without a terminal (cron, CI) must say --yes before ``what`` changes AWS."""
+    if not yes and not sys.stdin.isatty():
+        raise UsageError(
+            f"Standard input is not a terminal, so trailwarden cannot ask before it {what}; "
+            "pass --yes to go ahead without asking."
+        )
+
+
+def rollback_command(journal: Path) -> str:
+    """The command that undoes what the apply journalled in ``journal``."""
+    import shlex
+
+    return f"trailwarden rollback {shlex.quote(str(journal))}"
 
 
 def emit(report: Report, fmt: str, output: Path | None) -> None:
@@ -111,82 +163,9 @@ def render_for_people(render: Callable[[Console], None], output: Path | None) ->
 
 
 def write(path: Path, data: bytes) -> None:
-    from trailwarden.errors import UsageError
-
     try:
         path.write_bytes(data)
     except OSError as exc:
         raise UsageError(
             f"Cannot write {path}: {exc.strerror or exc}; choose another --output."
         ) from exc
-
-
-def common_scan_options(func: F) -> F:
-    options = [
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(["table", "json"]),
-            default="table",
-            show_default=True,
-            help="Output format.",
-        ),
-        click.option(
-            "--output",
-            "-o",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write the report to FILE instead of standard output.",
-        ),
-        click.option(
-            "--max-delivery-age",
-            default="24h",
-            show_default=True,
-            metavar="DURATION",
-            help="TW004: oldest acceptable LatestCloudWatchLogsDeliveryTime (e.g. 24h, 90m, 2d).",
-        ),
-        click.option(
-            "--min-retention-days",
-            type=click.IntRange(min=1),
-            default=365,
-            show_default=True,
-            help="TW007: minimum log group retention in days.",
-        ),
-        click.option(
-            "--check",
-            "checks",
-            multiple=True,
-            metavar="TWxxx",
-            help="Evaluate only this check (repeatable).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def aws_options(func: F) -> F:
-    options = [
-        click.option("--profile", help="AWS profile to use (default: boto3's credential chain)."),
-        click.option(
-            "--regions", metavar="R1,R2", help="Only trails homed in (or covering) these regions."
-        ),
-        click.option(
-            "--endpoint-url",
-            envvar="AWS_ENDPOINT_URL",
-            metavar="URL",
-            help="AWS-compatible endpoint (default: $AWS_ENDPOINT_URL, else AWS).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def split_regions(regions: str | None) -> list[str] | None:
-    if regions is None:
-        return None
-    from trailwarden.collect.regions import validate_regions
-
-    names = [r.strip() for r in regions.split(",") if r.strip()]
-    validate_regions(names)
-    return names

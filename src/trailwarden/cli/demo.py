@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from trailwarden.cli.common import check_options, common_scan_options, emit, handle_errors
-
-if TYPE_CHECKING:
-    pass
+from trailwarden.cli.common import emit, handle_errors
+from trailwarden.cli.options import check_options, common_scan_options
 
 __all__ = ["demo"]
 
@@ -30,6 +27,7 @@ def demo(
     max_delivery_age: str,
     min_retention_days: int,
     checks: tuple[str, ...],
+    monitoring: bool,
     serve: bool,
 ) -> None:
     """Scan a simulated account on loopback and plan its fix: no credentials, no network.
@@ -41,7 +39,7 @@ def demo(
         return
     from trailwarden.demo.run import run_demo
 
-    options = check_options(max_delivery_age, min_retention_days, checks)
+    options = check_options(max_delivery_age, min_retention_days, checks, monitoring)
     interactive = fmt == "table" and output is None
     if interactive:
         click.echo(
@@ -52,11 +50,12 @@ def demo(
     emit(result.report, fmt, output)
     if interactive:
         from rich.console import Console
+        from rich.text import Text
 
         from trailwarden.remediate.render import render_text
 
         console = Console()
-        console.rule(f"trailwarden fix — the plan for account {result.plan.account_id}")
+        console.rule(Text(f"trailwarden fix — the plan for account {result.plan.account_id}"))
         render_text(result.plan, console)
 
 

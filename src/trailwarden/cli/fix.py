@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from trailwarden.cli.common import (
-    aws_options,
     deliver,
     handle_errors,
     render_for_people,
-    split_regions,
+    require_yes_without_terminal,
+    rollback_command,
+    say,
 )
+from trailwarden.cli.options import aws_options, check_ids, monitoring_option, patience
 
 if TYPE_CHECKING:
+    from trailwarden.collect.clients import ClientFactory
     from trailwarden.inventory import Inventory
     from trailwarden.remediate import Plan
 
@@ -32,8 +35,8 @@ __all__ = ["fix"]
     "--check",
     "checks",
     multiple=True,
-    metavar="TWxxx",
-    help="Only fix the findings of this check (repeatable).",
+    metavar="TWxxx[,TWxxx]",
+    help="Only fix the findings of these checks (repeatable, or comma-separated).",
 )
 @click.option(
     "--log-group-name",
@@ -48,12 +51,7 @@ __all__ = ["fix"]
     help="Retention of created log groups, and the TW007 fix.",
 )
 @click.option("--kms-key-id", metavar="ARN", help="KMS key for created log groups.")
-@click.option(
-    "--monitoring",
-    is_flag=True,
-    help="Also fix the CIS monitoring checks TW101–TW115 (metric filters, alarms, an SNS "
-    "topic); implied by --check TW1xx.",
-)
+@monitoring_option("Fix")
 @click.option(
     "--alarm-topic-arn",
     metavar="ARN",
@@ -92,6 +90,7 @@ def fix(
     profile: str | None,
     regions: str | None,
     endpoint_url: str | None,
+    timeout: float,
     trails: tuple[str, ...],
     checks: tuple[str, ...],
     log_group_name: str | None,
@@ -111,38 +110,62 @@ def fix(
     Exit codes: 0 nothing to do or the apply completed; 1 changes are planned but not
     applied, or the apply stopped on a failure; 2 could not run.
     """
-    from trailwarden.checks import CheckOptions, get_check
-    from trailwarden.checks.registry import MONITORING_CHECK_IDS
+    from trailwarden.checks import CheckOptions
+    from trailwarden.cli.options import check_selection, split_regions
     from trailwarden.collect.clients import open_factory
+    from trailwarden.errors import UsageError
     from trailwarden.fix import plan_fix
+    from trailwarden.formats.words import count
     from trailwarden.remediate import FixOptions
 
+    if do_apply:  # before any call: a job without a terminal must not get this far
+        require_yes_without_terminal(yes, "changes your account")
+    if any(not t.strip() for t in trails):
+        raise UsageError("--trail '' names no trail; give a trail name or ARN, or leave it out.")
+    only = check_ids(checks)
+    # Every check is evaluated (TW101–TW115 depend on TW010); --check scopes the plan.
+    check_selection(only, monitoring)
     fix_options = FixOptions(
         log_group_name=log_group_name,
         retention_days=retention_days,
         kms_key_id=kms_key_id,
-        trails=frozenset(trails) or None,
-        checks=frozenset(get_check(c).id for c in checks) or None,
+        trails=frozenset(t.strip() for t in trails) or None,
+        checks=only,
         alarm_topic_arn=alarm_topic_arn,
         alarm_email=alarm_email,
     )
-    # Every check is evaluated (TW101–TW115 depend on TW010); --check scopes the plan.
-    wants = monitoring or bool((fix_options.checks or frozenset()) & MONITORING_CHECK_IDS)
-    factory = open_factory(profile=profile, endpoint_url=endpoint_url)
+    factory = open_factory(profile=profile, endpoint_url=endpoint_url, patience=patience(timeout))
     planned = plan_fix(
         factory,
         fix_options,
         regions=split_regions(regions),
-        check_options=CheckOptions(monitoring=wants),
+        check_options=CheckOptions(monitoring=monitoring),
     )
     _emit_plan(planned.plan, planned.inventory, fmt, output)
     if not do_apply or planned.plan.is_empty:
         sys.exit(0 if planned.plan.is_empty else 1)
-    if sys.stdin.isatty() and not yes:
-        click.confirm(f"Apply these {len(planned.plan.steps)} changes?", abort=True, err=True)
+    if not yes:
+        question = f"Apply these {count(len(planned.plan.steps), 'change')}?"
+        click.confirm(question, abort=True, err=True)
+    _apply(planned.plan, factory, journal)
+
+
+def _apply(plan: Plan, factory: ClientFactory, journal: Path | None) -> NoReturn:
     from trailwarden.remediate import apply_plan, default_journal_path
 
-    result = apply_plan(planned.plan, factory, journal or default_journal_path())
+    path = journal or default_journal_path()
+    existed = path.exists()  # then apply_plan refuses it, and it is not this apply's journal
+    try:
+        result = apply_plan(plan, factory, path)
+    except BaseException:
+        # Ctrl-C, a silent endpoint, a bug: whatever stopped it, once the journal exists
+        # some changes may have been made, and the journal is how to undo them.
+        if not existed and path.exists():
+            say(
+                f"The apply was interrupted; journal {path}. "
+                f"To undo what was done: {rollback_command(path)}"
+            )
+        raise
     click.echo(result.summary(), err=True)
     sys.exit(0 if result.ok else 1)
 

@@ -14,7 +14,9 @@ The plan (see DEVELOPERS.md, "AWS facts we rely on"):
    groups (:mod:`trailwarden.collect.monitoring`).
 
 Nothing raises after step 1: a failed call becomes an :class:`ApiError` next to the fact
-it would have given.
+it would have given — except for an endpoint that stops answering or answers as no AWS
+API does (:class:`~trailwarden.errors.EndpointError`, see
+:mod:`trailwarden.collect.endpoint_guard`): then no finding could be trusted.
 """
 
 from __future__ import annotations
@@ -69,48 +71,67 @@ def collect_account(
     session's region, else us-east-1. ``monitoring=False`` skips the metric filters,
     alarms and topics (only the monitoring checks TW101–TW115 need them). Raises
     :class:`~trailwarden.errors.CredentialsError` when the credentials are missing or
-    rejected; every other failure is recorded.
+    rejected and :class:`~trailwarden.errors.EndpointError` when an endpoint is silent or
+    not AWS; every other failure is recorded.
     """
     if regions is not None:
         validate_regions(regions)
     control = home_region or factory.region_name or "us-east-1"
-    with ThreadPoolExecutor(MAX_WORKERS, thread_name_prefix="trailwarden") as pool:
-        listed_future = pool.submit(list_trails, factory, control)
-        account_id, partition = identify(factory, control)
-        if regions is not None:
-            validate_regions(regions, partition)
-        listed = listed_future.result()
-        if isinstance(listed, ApiError):
-            return Inventory(
-                account_id=account_id,
-                partition=partition,
-                collected_at=datetime.now(UTC),
-                regions=tuple(regions) if regions is not None else None,
-                errors=(listed,),
-            )
-        run = _Run(factory, pool, account_id, control, regions)
-        run.collect(listed)
-        trails, log_groups = run.trails(), run.refs.log_groups()
-        watched = Monitoring(factory, pool)
-        if monitoring:
-            watched.start(monitored_log_groups(account_id, run.kept, log_groups))
-        roles = run.refs.roles()
-        metric_filters, alarms, topics = watched.result()
+    pool = ThreadPoolExecutor(MAX_WORKERS, thread_name_prefix="trailwarden")
+    try:
+        inventory = _collect(factory, pool, control, regions, monitoring)
+    except BaseException:
+        # Ctrl-C or an error: do not wait here for calls still in flight (a silent
+        # endpoint holds each for up to its read timeout); drop the queued ones.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return inventory
+
+
+def _collect(
+    factory: ClientFactory,
+    pool: ThreadPoolExecutor,
+    control: str,
+    regions: Sequence[str] | None,
+    monitoring: bool,
+) -> Inventory:
+    listed_future = pool.submit(list_trails, factory, control)
+    account_id, partition = identify(factory, control)
+    if regions is not None:
+        validate_regions(regions, partition)
+    listed = listed_future.result()
+    if isinstance(listed, ApiError):
         return Inventory(
             account_id=account_id,
             partition=partition,
-            # After the last answer: TW004 measures delivery age from this instant.
             collected_at=datetime.now(UTC),
             regions=tuple(regions) if regions is not None else None,
-            organization_id=run.organization_id(),
-            trails=trails,
-            log_groups=log_groups,
-            roles=roles,
-            errors=tuple(run.errors),
-            metric_filters=metric_filters,
-            alarms=alarms,
-            topics=topics,
+            errors=(listed,),
         )
+    run = _Run(factory, pool, account_id, control, regions)
+    run.collect(listed)
+    trails, log_groups = run.trails(), run.refs.log_groups()
+    watched = Monitoring(factory, pool)
+    if monitoring:
+        watched.start(monitored_log_groups(account_id, run.kept, log_groups))
+    roles = run.refs.roles()
+    metric_filters, alarms, topics = watched.result()
+    return Inventory(
+        account_id=account_id,
+        partition=partition,
+        # After the last answer: TW004 measures delivery age from this instant.
+        collected_at=datetime.now(UTC),
+        regions=tuple(regions) if regions is not None else None,
+        organization_id=run.organization_id(),
+        trails=trails,
+        log_groups=log_groups,
+        roles=roles,
+        errors=tuple(run.errors),
+        metric_filters=metric_filters,
+        alarms=alarms,
+        topics=topics,
+    )
 
 
 class _Run:

@@ -7,30 +7,40 @@ from typing import Any
 from urllib.parse import unquote
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
+from trailwarden.collect.urls import mask_userinfo
 from trailwarden.inventory import ApiError, JsonDict
 
 __all__ = ["AwsCallError", "api_error", "error_code", "policy_json"]
 
-# What a call site catches: an AWS error response, or botocore giving up (connection,
-# timeout, retries exhausted). Anything else is a bug and propagates.
-AwsCallError = (ClientError, BotoCoreError)
+# What a call site catches: an AWS error response, botocore giving up (connection,
+# timeout, retries exhausted), or an answer botocore cannot parse (not a BotoCoreError).
+# An endpoint that is silent or not AWS at all raises trailwarden.errors.EndpointError,
+# which ends the run; anything else is a bug and propagates.
+AwsCallError = (ClientError, BotoCoreError, ResponseParserError)
+AwsCallException = ClientError | BotoCoreError | ResponseParserError
 
 
-def error_code(exc: ClientError | BotoCoreError) -> str:
+def error_code(exc: AwsCallException) -> str:
     """The AWS error code (``AccessDenied``), or botocore's exception name."""
     if isinstance(exc, ClientError):
         return str(exc.response.get("Error", {}).get("Code") or "Unknown")
     return type(exc).__name__
 
 
-def api_error(exc: ClientError | BotoCoreError, action: str, region: str | None) -> ApiError:
-    """An :class:`ApiError` for ``action`` (``"iam:GetRole"``) that failed with ``exc``."""
+def api_error(exc: AwsCallException, action: str, region: str | None) -> ApiError:
+    """An :class:`ApiError` for ``action`` (``"iam:GetRole"``) that failed with ``exc``.
+
+    botocore's messages quote the endpoint URL: its user name and password are masked.
+    """
     if isinstance(exc, ClientError):
         message = str(exc.response.get("Error", {}).get("Message") or "")
     else:
         message = str(exc)
-    return ApiError(action=action, code=error_code(exc), message=message, region=region)
+    return ApiError(
+        action=action, code=error_code(exc), message=mask_userinfo(message), region=region
+    )
 
 
 def policy_json(document: Any) -> JsonDict:

@@ -3,8 +3,10 @@
 Every client shares one botocore :class:`~botocore.config.Config`: adaptive retries
 (client-side rate limiting on top of exponential backoff, so CloudTrail's ~10 TPS read
 limit throttles us gently instead of failing; see
-https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html), bounded
-timeouts and a connection pool large enough for the collector's thread pool.
+https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html), timeouts
+from :class:`~trailwarden.collect.endpoint_guard.Patience` and a connection pool large
+enough for the collector's thread pool. Every client also gives up on a silent endpoint
+and refuses answers that are not AWS's (:mod:`trailwarden.collect.endpoint_guard`).
 
 ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``) are honoured by botocore
 itself; an explicit ``endpoint_url`` overrides them.
@@ -14,8 +16,12 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import urlparse
+
+from trailwarden.collect.endpoint_guard import EndpointWatch, Patience, check_response
+from trailwarden.collect.urls import mask_userinfo, strip_userinfo
 
 if TYPE_CHECKING:
     import boto3
@@ -35,7 +41,8 @@ MAX_POOL_CONNECTIONS = 16
 class ClientFactory:
     """Creates and caches boto3 clients, and counts the API calls they make.
 
-    ``max_attempts`` is the number of HTTP attempts per call, the first one included.
+    ``max_attempts`` is the number of HTTP attempts per call, the first one included;
+    ``patience`` bounds how long a call waits for an endpoint that does not answer.
     Thread-safe: clients are created under a lock (a boto3 Session is not thread-safe;
     clients, once created, are). Counts are per logical API call (``before-call``, once
     however many times botocore retries it); attempts are counted separately.
@@ -47,10 +54,13 @@ class ClientFactory:
         *,
         endpoint_url: str | None = None,
         max_attempts: int = 8,
+        patience: Patience | None = None,
     ) -> None:
         self.session = session
         self.endpoint_url = endpoint_url
         self._max_attempts = max_attempts
+        self.patience = patience or Patience()
+        self._watch = EndpointWatch(self.patience)
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self._calls: Counter[tuple[str, str]] = Counter()  # (action, region) -> calls
@@ -115,8 +125,8 @@ class ClientFactory:
             self._config = Config(
                 # total_max_attempts counts the first attempt; "max_attempts" would not.
                 retries={"mode": "adaptive", "total_max_attempts": self._max_attempts},
-                connect_timeout=5,
-                read_timeout=30,
+                connect_timeout=self.patience.connect_timeout_s,
+                read_timeout=self.patience.read_timeout_s,
                 max_pool_connections=MAX_POOL_CONNECTIONS,
             )
         client = self.session.client(
@@ -135,17 +145,30 @@ class ClientFactory:
             with self._lock:
                 self._attempts[f"{service}:{event_name.rsplit('.', 1)[-1]}"] += 1
 
-        client.meta.events.register("before-call", count_call)
-        client.meta.events.register("before-send", count_attempt)
+        events = client.meta.events
+        events.register("before-call", count_call)
+        events.register("before-call", self._watch.on_call)
+        events.register_first("before-send", self._watch.before_send)
+        events.register("before-send", count_attempt)
+        # First, so that giving up is never turned into a retry by botocore's handler.
+        events.register_first("needs-retry", self._watch.after_attempt)
+        endpoint = client.meta.endpoint_url
+        events.register("before-parse", partial(check_response, endpoint, service))
         return client
 
 
 def open_factory(
-    *, profile: str | None = None, endpoint_url: str | None = None, max_attempts: int = 8
+    *,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    max_attempts: int = 8,
+    patience: Patience | None = None,
 ) -> ClientFactory:
     """A factory over boto3's default credential chain (or ``profile``).
 
-    Raises :class:`~trailwarden.errors.CredentialsError` for an unknown profile and
+    A user name and password in ``endpoint_url`` are dropped (botocore never sends them;
+    they would only show up in its error messages). Raises
+    :class:`~trailwarden.errors.CredentialsError` for an unknown profile and
     :class:`~trailwarden.errors.UsageError` for an endpoint URL that is not a URL.
     """
     import boto3
@@ -155,11 +178,12 @@ def open_factory(
 
     if endpoint_url is not None:
         parsed = urlparse(endpoint_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise UsageError(
-                f"The endpoint URL {endpoint_url!r} is not an http(s) URL; "
+                f"The endpoint URL {mask_userinfo(endpoint_url)!r} is not an http(s) URL; "
                 "pass one like https://host:port, or unset AWS_ENDPOINT_URL."
             )
+        endpoint_url = strip_userinfo(endpoint_url)
     try:
         session = boto3.Session(profile_name=profile)
     except ProfileNotFound as exc:
@@ -167,4 +191,6 @@ def open_factory(
             f"The AWS profile {exc.kwargs.get('profile', profile)!r} is not in your AWS "
             "config; check the name with `aws configure list-profiles`."
         ) from exc
-    return ClientFactory(session, endpoint_url=endpoint_url, max_attempts=max_attempts)
+    return ClientFactory(
+        session, endpoint_url=endpoint_url, max_attempts=max_attempts, patience=patience
+    )

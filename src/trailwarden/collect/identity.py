@@ -15,9 +15,11 @@ from botocore.exceptions import (
     SSOError,
     TokenRetrievalError,
 )
+from botocore.parsers import ResponseParserError
 
 from trailwarden.arns import parse_arn
 from trailwarden.collect.calls import error_code
+from trailwarden.collect.urls import endpoint_label, mask_userinfo
 from trailwarden.errors import CredentialsError, Error
 
 if TYPE_CHECKING:
@@ -59,8 +61,11 @@ def identify(factory: ClientFactory, region: str) -> tuple[str, str]:
     Raises :class:`CredentialsError` when there are no usable credentials, and
     :class:`Error` when AWS cannot be reached or answers with another error.
     """
+    endpoint = endpoint_label(factory.endpoint_url or f"https://sts.{region}.amazonaws.com")
     try:
-        ident = factory.client("sts", region).get_caller_identity()
+        client = factory.client("sts", region)
+        endpoint = endpoint_label(client.meta.endpoint_url)
+        ident = client.get_caller_identity()
     except ClientError as exc:
         code = error_code(exc)
         hint = _CREDENTIAL_CODES.get(code)
@@ -83,10 +88,24 @@ def identify(factory: ClientFactory, region: str) -> tuple[str, str]:
         ) from exc
     except EndpointConnectionError as exc:
         raise Error(
-            f"Cannot reach the AWS endpoint {exc.kwargs.get('endpoint_url', '')}; check your "
-            "network and proxy settings, --endpoint-url / AWS_ENDPOINT_URL and the region."
+            f"Cannot reach the AWS endpoint {endpoint}; check your network and proxy "
+            "settings, --endpoint-url / AWS_ENDPOINT_URL and the region."
         ) from exc
     except BotoCoreError as exc:
-        raise Error(f"Could not call sts:GetCallerIdentity in {region}: {exc}.") from exc
+        raise Error(
+            f"Could not call sts:GetCallerIdentity in {region}: {mask_userinfo(str(exc))}."
+        ) from exc
+    except ResponseParserError as exc:
+        raise Error(_not_aws(endpoint)) from exc
+    account = ident.get("Account")
+    if not isinstance(account, str) or not account:
+        raise Error(_not_aws(endpoint))
     arn = parse_arn(ident.get("Arn", ""))
-    return ident["Account"], arn.partition if arn else "aws"
+    return account, arn.partition if arn else "aws"
+
+
+def _not_aws(endpoint: str) -> str:
+    return (
+        f"The endpoint {endpoint} answered sts:GetCallerIdentity without an account id, "
+        "which AWS never does; check --endpoint-url / AWS_ENDPOINT_URL and any proxy on the way."
+    )

@@ -1,19 +1,33 @@
 """Saving and loading an :class:`~trailwarden.inventory.Inventory` as JSON.
 
-``trailwarden scan --save-inventory FILE`` writes one; ``trailwarden scan --inventory
-FILE`` evaluates it offline with identical findings (the checks take their reference
-time from ``Inventory.collected_at``, not from the clock).
+``trailwarden scan --save-inventory FILE`` writes one (mode 0600: it describes the
+account's security configuration); ``trailwarden scan --inventory FILE`` evaluates it
+offline with identical findings (the checks take their reference time from
+``Inventory.collected_at``, not from the clock). A file read back is outside input: it
+is bounded in size and validated against the inventory's JSON Schema
+(:mod:`trailwarden.collect.inventory_schema`) before anything uses it.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from trailwarden.errors import InventoryFileError
 from trailwarden.inventory import INVENTORY_SCHEMA_VERSION, Inventory
 
-__all__ = ["dump_inventory", "load_inventory", "parse_inventory", "save_inventory"]
+__all__ = [
+    "MAX_INVENTORY_BYTES",
+    "dump_inventory",
+    "load_inventory",
+    "parse_inventory",
+    "save_inventory",
+]
+
+# An account with thousands of trails, roles and alarms stays in the tens of megabytes.
+MAX_INVENTORY_BYTES = 256 * 1024 * 1024
+_WRITTEN_BY = "pass a file written by `trailwarden scan --save-inventory`"
 
 
 def _converter() -> Any:
@@ -32,8 +46,13 @@ def dump_inventory(inventory: Inventory) -> bytes:
 
 
 def save_inventory(inventory: Inventory, path: Path) -> None:
+    """Write ``inventory`` to ``path``, readable by its owner only (mode 0600)."""
+    data = dump_inventory(inventory)
     try:
-        path.write_bytes(dump_inventory(inventory))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            os.fchmod(file.fileno(), 0o600)  # an existing file keeps its mode otherwise
+            file.write(data)
     except OSError as exc:
         raise InventoryFileError(
             f"Cannot write the inventory to {path}: {exc.strerror or exc}; choose a writable path."
@@ -41,53 +60,69 @@ def save_inventory(inventory: Inventory, path: Path) -> None:
 
 
 def parse_inventory(raw: bytes, source: str = "<inventory>") -> Inventory:
+    """The inventory in ``raw``, or :class:`InventoryFileError` naming the first problem."""
     import orjson
-    from cattrs.errors import BaseValidationError
+
+    from trailwarden.collect.inventory_schema import first_problem
 
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise InventoryFileError(
-            f"{source} is not valid JSON ({exc}); pass a file written by "
-            "`trailwarden scan --save-inventory`."
-        ) from exc
+        raise InventoryFileError(f"{source} is not valid JSON ({exc}); {_WRITTEN_BY}.") from exc
     if not isinstance(data, dict):
         raise InventoryFileError(
-            f"{source} is not a trailwarden inventory (expected a JSON object); pass a file "
-            "written by `trailwarden scan --save-inventory`."
+            f"{source} is not a trailwarden inventory (expected a JSON object); {_WRITTEN_BY}."
         )
     version = data.get("schema_version")
-    if version != INVENTORY_SCHEMA_VERSION:
+    if version != INVENTORY_SCHEMA_VERSION or isinstance(version, bool):
+        shown = repr(version) if isinstance(version, int | str | None) else type(version).__name__
         raise InventoryFileError(
-            f"{source} has inventory schema_version {version!r}, but this trailwarden reads "
+            f"{source} has inventory schema_version {shown[:40]}, but this trailwarden reads "
             f"version {INVENTORY_SCHEMA_VERSION}; re-collect it with this version."
         )
+    problem = first_problem(data)
+    if problem is not None:
+        raise InventoryFileError(
+            f"{source} is not a valid trailwarden inventory: {problem}; {_WRITTEN_BY}."
+        )
+    return _structure(data, source)
+
+
+def _structure(data: dict[str, Any], source: str) -> Inventory:
+    from cattrs.errors import BaseValidationError
+
+    # The schema admits only what structures; this guards against the two drifting apart.
     try:
         inventory: Inventory = _converter().structure(data, Inventory)
     except (BaseValidationError, KeyError, TypeError, ValueError) as exc:
+        from cattrs import transform_error
+
+        where = "; ".join(transform_error(exc, path="inventory"))[:300]
         raise InventoryFileError(
-            f"{source} is not a valid trailwarden inventory ({_first_problem(exc)}); pass a file "
-            "written by `trailwarden scan --save-inventory`."
+            f"{source} is not a valid trailwarden inventory ({where}); {_WRITTEN_BY}."
         ) from exc
     return inventory
 
 
 def load_inventory(path: Path) -> Inventory:
+    """Read and validate the inventory file at ``path``."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_INVENTORY_BYTES:
+                raise InventoryFileError(
+                    f"{path} is {size // 2**20} MiB, larger than the "
+                    f"{MAX_INVENTORY_BYTES // 2**20} MiB an inventory can be; {_WRITTEN_BY}."
+                )
+            # Read one byte more than allowed: a file that grows while read is caught too.
+            raw = file.read(MAX_INVENTORY_BYTES + 1)
     except OSError as exc:
         raise InventoryFileError(
             f"Cannot read the inventory file {path}: {exc.strerror or exc}; check the path."
         ) from exc
+    if len(raw) > MAX_INVENTORY_BYTES:
+        raise InventoryFileError(
+            f"{path} is larger than the {MAX_INVENTORY_BYTES // 2**20} MiB an inventory can be; "
+            f"{_WRITTEN_BY}."
+        )
     return parse_inventory(raw, source=str(path))
-
-
-def _first_problem(exc: BaseException) -> str:
-    from cattrs.errors import BaseValidationError
-
-    if isinstance(exc, BaseValidationError) and exc.exceptions:
-        notes = getattr(exc.exceptions[0], "__notes__", None) or []
-        inner = exc.exceptions[0]
-        where = f" at {notes[0]}" if notes else ""
-        return f"{_first_problem(inner)}{where}"
-    return f"{type(exc).__name__}: {exc}"

@@ -42,16 +42,17 @@ def seeded_simulation(now: datetime | None = None) -> Iterator[SimulatedAws]:
 
 
 def run_demo(options: CheckOptions | None = None) -> DemoResult:
-    """Seed the simulated accounts, scan each as a user would, plan the main account's fix."""
-    from dataclasses import replace
+    """Seed the simulated accounts, scan each as a user would, plan the main account's fix.
 
+    Like a scan, it evaluates every check, the monitoring ones (TW101–TW115) included,
+    unless ``options`` says otherwise.
+    """
     from trailwarden.checks import CheckOptions
     from trailwarden.fix import plan_fix
     from trailwarden.remediate import FixOptions
     from trailwarden.scan import scan_account
 
-    # The demo shows every check, the monitoring ones (TW101–TW115) included.
-    options = replace(options or CheckOptions(), monitoring=True)
+    options = options or CheckOptions()
     with seeded_simulation() as aws:
         reports = [
             scan_account(aws.factory(account), options=options).report for account in DEMO_ACCOUNTS

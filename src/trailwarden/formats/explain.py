@@ -1,8 +1,14 @@
-"""``trailwarden explain``: a check's rationale, evaluation and fix, for people."""
+"""``trailwarden explain``: a check's rationale, evaluation and fix, for people.
+
+Prose is rendered as Markdown and wraps to the terminal. Commands and policy documents
+(the fenced blocks of the registry's text) are printed as they are, one line per line,
+never wrapped or padded, so that they can be copied and pasted at any terminal width.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,7 +16,21 @@ if TYPE_CHECKING:
 
     from trailwarden.checks.registry import CheckSpec
 
-__all__ = ["render_check", "render_check_list"]
+__all__ = ["render_check", "render_check_list", "split_blocks"]
+
+_FENCE = re.compile(r"^```[^\n]*\n(.*?)^```[ \t]*$\n?", re.M | re.S)
+
+
+def split_blocks(markdown: str) -> Iterator[tuple[bool, str]]:
+    """(is_code, text) pieces of ``markdown``, in order; code without its fences."""
+    end = 0
+    for match in _FENCE.finditer(markdown):
+        if prose := markdown[end : match.start()].strip():
+            yield False, prose
+        yield True, match.group(1).rstrip("\n")
+        end = match.end()
+    if prose := markdown[end:].strip():
+        yield False, prose
 
 
 def render_check(spec: CheckSpec, console: Console) -> None:
@@ -26,12 +46,21 @@ def render_check(spec: CheckSpec, console: Console) -> None:
     ):
         console.print()
         console.print(Text(heading, style="bold underline"))
-        console.print(Markdown(body))
+        for is_code, text in split_blocks(body):
+            if is_code:
+                console.print()
+                for line in text.splitlines():
+                    # soft_wrap: no wrapping and no padding; the terminal shows long lines
+                    # as it will, and copying gives the command back unchanged.
+                    console.print(Text(line, style="cyan"), soft_wrap=True)
+                console.print()
+            else:
+                console.print(Markdown(text))
     if spec.references:
         console.print()
         console.print(Text("References", style="bold underline"))
         for ref in spec.references:
-            console.print(f"- {ref}", soft_wrap=True)
+            console.print(Text(f"- {ref}"), soft_wrap=True)
 
 
 def render_check_list(specs: Sequence[CheckSpec], console: Console) -> None:

@@ -1,4 +1,9 @@
-"""The human report: findings grouped by account, region and resource, then a summary."""
+"""The human report: findings grouped by account, region and resource, then a summary.
+
+Names, ARNs and messages come from AWS or from an inventory file, so anything an attacker
+could have written: they are made inert with :func:`trailwarden.textsafe.printable` and
+given to rich as ``Text`` (never as markup).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING, assert_never
 
 from trailwarden.findings import Finding, Report, Status
+from trailwarden.formats.words import count
+from trailwarden.textsafe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,10 +38,10 @@ def summary_line(report: Report) -> str:
     counts = report.counts()
     parts = [f"{counts[s]} {s.value}" for s in Status]
     resources = len({f.resource_id for f in report.findings})
+    accounts = "account" if len(report.accounts) == 1 else "accounts"
     return (
-        f"{len(report.findings)} findings on {resources} resources in "
-        f"account{'s' if len(report.accounts) > 1 else ''} {', '.join(report.accounts)}: "
-        + ", ".join(parts)
+        f"{count(len(report.findings), 'finding')} on {count(resources, 'resource')} in "
+        f"{accounts} {printable(', '.join(report.accounts))}: " + ", ".join(parts)
     )
 
 
@@ -48,10 +55,10 @@ def render_table(report: Report, console: Console) -> None:
 
     findings: Iterable[Finding] = report.findings
     for (account, region), in_region in groupby(findings, key=_group_key):
-        console.rule(Text(f"account {account} · {region}", style="bold"))
+        console.rule(Text(printable(f"account {account} · {region}"), style="bold"))
         for resource_id, on_resource in groupby(in_region, key=lambda f: f.resource_id):
             table = Table(
-                title=Text(resource_id, style="bold cyan"),
+                title=Text(printable(resource_id), style="bold cyan"),
                 title_justify="left",
                 show_edge=False,
                 show_header=False,
@@ -68,7 +75,7 @@ def render_table(report: Report, console: Console) -> None:
                 if f.status in (Status.FAIL, Status.ERROR):
                     status.append(f" {f.severity.value.lower()}", style="dim")
                 # Text(): AWS messages may contain "[...]", which rich would read as markup.
-                table.add_row(f.check_id, status, Text(f.message))
+                table.add_row(Text(printable(f.check_id)), status, Text(printable(f.message)))
             console.print(table)
             console.print()
     counts = report.counts()
@@ -78,4 +85,5 @@ def render_table(report: Report, console: Console) -> None:
         console.print("`trailwarden explain TWxxx` tells why a check matters and how to fix it.")
     stats = report.stats
     if stats.api_calls:
-        console.print(f"{stats.api_calls} AWS API calls in {stats.duration_s:.2f} s", style="dim")
+        calls = count(stats.api_calls, "AWS API call")
+        console.print(Text(f"{calls} in {stats.duration_s:.2f} s", style="dim"))

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from trailwarden.collect.calls import api_error, error_code
+from trailwarden.collect.calls import AwsCallException, api_error, error_code
 from trailwarden.collect.iam import RoleDraft, read_role
 from trailwarden.collect.logs import describe_log_group
 from trailwarden.inventory import ApiError, LogGroup
@@ -21,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["absent_or_error", "read_log_group", "read_role_target"]
 
 
-def absent_or_error(exc: ClientError | BotoCoreError, action: str, region: str) -> ApiError | None:
+def absent_or_error(exc: AwsCallException, action: str, region: str) -> ApiError | None:
     """None when ``exc`` says the target does not exist (SNS: NotFound; CloudWatch Logs:
     ResourceNotFoundException), else the error of ``action``."""
     if error_code(exc) in ("NotFound", "ResourceNotFoundException"):
