@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-__all__ = ["Finding", "Report", "Severity", "Stats", "Status"]
+__all__ = [
+    "AccountInfo",
+    "AccountStatus",
+    "Finding",
+    "Report",
+    "Severity",
+    "SourceLocation",
+    "Stats",
+    "Status",
+    "Suppression",
+]
 
 
 class Status(enum.Enum):
@@ -29,6 +39,26 @@ class Severity(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Why a finding is accepted for now: an entry of a suppressions file that matched it.
+
+    A suppressed finding keeps its status; it only stops counting toward the exit code.
+    """
+
+    reason: str
+    expires: date
+    source: str = ""  # where the entry is, e.g. ".trailwarden.yaml:12"
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where in infrastructure code a resource is defined (``trailwarden iac``)."""
+
+    file: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     check_id: str
     title: str
@@ -41,6 +71,28 @@ class Finding:
     message: str
     remediation: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    account_name: str | None = None  # the owner's name, when known (Organizations, accounts file)
+    suppressed: Suppression | None = None
+    location: SourceLocation | None = None  # infrastructure code only
+
+
+class AccountStatus(enum.Enum):
+    """What became of one account of a run."""
+
+    SCANNED = "scanned"
+    SKIPPED = "skipped"  # not scanned on purpose, e.g. a suspended member: no finding
+    FAILED = "failed"  # could not be scanned, e.g. AssumeRole denied: one ERROR finding
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """One account a run covered, as the report lists it."""
+
+    account_id: str
+    name: str | None = None
+    ou_path: str | None = None  # e.g. "Root/Workloads/Prod"
+    status: AccountStatus = AccountStatus.SCANNED
+    reason: str | None = None  # why it was skipped or failed: one sentence
 
 
 @dataclass(frozen=True)
@@ -58,19 +110,25 @@ class Report:
     generated_at: datetime
     findings: tuple[Finding, ...]
     stats: Stats = field(default_factory=Stats)
+    # Every account covered, scanned or not, with its name and OU path when known.
+    account_details: tuple[AccountInfo, ...] = ()
 
     @property
     def exit_code(self) -> int:
-        """0 when every evaluated check passes, 1 on any FAIL or ERROR."""
+        """0 when every evaluated check passes, 1 on any FAIL or ERROR that is not
+        suppressed."""
         bad = {Status.FAIL, Status.ERROR}
-        return 1 if any(f.status in bad for f in self.findings) else 0
+        return 1 if any(f.status in bad and f.suppressed is None for f in self.findings) else 0
 
     def merged_with(self, other: Report) -> Report:
         """One report over the accounts of both (stats add up)."""
         by_action = dict(self.stats.api_calls_by_action)
         for action, n in other.stats.api_calls_by_action.items():
             by_action[action] = by_action.get(action, 0) + n
+        known = {a.account_id for a in self.account_details}
         return Report(
+            account_details=self.account_details
+            + tuple(a for a in other.account_details if a.account_id not in known),
             accounts=self.accounts + tuple(a for a in other.accounts if a not in self.accounts),
             generated_at=max(self.generated_at, other.generated_at),
             findings=self.findings + other.findings,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from trailwarden.checks import CheckOptions, evaluate
-from trailwarden.findings import Report, Stats
+from trailwarden.findings import AccountInfo, Report, Stats
 from trailwarden.inventory import Inventory
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def scan_account(
     )
     report = Report(
         accounts=(inventory.account_id,),
+        account_details=(AccountInfo(inventory.account_id),),
         generated_at=datetime.now(UTC),
         findings=findings,
         stats=stats,
@@ -60,6 +61,7 @@ def scan_inventory(inventory: Inventory, options: CheckOptions | None = None) ->
     stats = Stats(duration_s=round(time.perf_counter() - started, 3))
     report = Report(
         accounts=(inventory.account_id,),
+        account_details=(AccountInfo(inventory.account_id),),
         generated_at=datetime.now(UTC),
         findings=findings,
         stats=stats,

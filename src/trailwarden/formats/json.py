@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from trailwarden import __version__
-from trailwarden.findings import Finding, Report, Status
+from trailwarden.findings import AccountInfo, Finding, Report, Status
 
 __all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict", "schema"]
 
@@ -28,6 +28,27 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "message": f.message,
         "remediation": f.remediation,
         "evidence": f.evidence,
+        "account_name": f.account_name,
+        "suppressed": None
+        if f.suppressed is None
+        else {
+            "reason": f.suppressed.reason,
+            "expires": f.suppressed.expires.isoformat(),
+            "source": f.suppressed.source,
+        },
+        "location": None
+        if f.location is None
+        else {"file": f.location.file, "line": f.location.line},
+    }
+
+
+def account_to_dict(a: AccountInfo) -> dict[str, Any]:
+    return {
+        "account_id": a.account_id,
+        "name": a.name,
+        "ou_path": a.ou_path,
+        "status": a.status.value,
+        "reason": a.reason,
     }
 
 
@@ -38,6 +59,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "trailwarden", "version": __version__},
         "generated_at": report.generated_at.isoformat(),
         "accounts": list(report.accounts),
+        "account_details": [account_to_dict(a) for a in report.account_details],
         "summary": {status.value: counts[status] for status in Status},
         "findings": [finding_to_dict(f) for f in report.findings],
         "stats": {
