@@ -142,7 +142,7 @@ class Emitter:
         first, t = self.text(selector)
         if literal.kind is LiteralKind.REGEX:
             assert literal.regex is not None
-            on_text = f"{self.const(literal.regex.search)}({t}) is not None"
+            on_text = f"{self.const(literal.regex.found)}({t})"
         else:
             text = literal.text
             head, tail = text.startswith("*"), text.endswith("*")

@@ -1,10 +1,19 @@
-"""The one error the engine raises: a pattern that does not compile."""
+"""The errors the engine raises: a pattern that does not compile, for one of two reasons.
+
+:func:`~trailwarden.filterpattern.compile_pattern` raises nothing else, whatever the text:
+
+- :class:`FilterPatternSyntaxError`: CloudWatch Logs would reject the pattern too.
+- :class:`FilterPatternUnsupportedError`: the pattern may be valid for CloudWatch Logs, but
+  trailwarden cannot evaluate it (a regular-expression repetition above RE2's limit, say).
+  A filter in an account with such a pattern cannot be judged: callers report it as not
+  evaluable, never as matching nothing.
+"""
 
 from __future__ import annotations
 
 from trailwarden.errors import FilterPatternError
 
-__all__ = ["FilterPatternSyntaxError", "describe"]
+__all__ = ["FilterPatternSyntaxError", "FilterPatternUnsupportedError", "describe"]
 
 
 class FilterPatternSyntaxError(FilterPatternError):
@@ -21,6 +30,18 @@ class FilterPatternSyntaxError(FilterPatternError):
         self.hint = hint
         message = f"position {position}: expected {expected}, found {found}"
         super().__init__(f"{message} ({hint})" if hint else message)
+
+
+class FilterPatternUnsupportedError(FilterPatternError):
+    """A pattern trailwarden cannot evaluate, though CloudWatch Logs may accept it.
+
+    ``position`` is where the unsupported construct starts; ``reason`` says what it is.
+    """
+
+    def __init__(self, position: int, reason: str) -> None:
+        self.position = position
+        self.reason = reason
+        super().__init__(f"position {position}: trailwarden cannot evaluate {reason}")
 
 
 def describe(text: str) -> str:
