@@ -28,10 +28,32 @@ from .values import RELATIONAL, Literal, LiteralKind, parse_number
 
 __all__ = ["parse_delimited", "parse_json"]
 
-MAX_DEPTH = 64  # nested parentheses; keeps recursion far from Python's limit
 MAX_REGEXES = 2  # "a limit of 2 regex for each filter pattern" (JSON and delimited)
 MAX_WILDCARD_SELECTORS = 3  # "up to three wildcard selectors in a filter pattern"
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+class _Frame:
+    """One level of parentheses being parsed: its ``||`` operands so far, and the ``&&``
+    operands of the one being read. Precedence is () > && > ||; nested levels of the same
+    operator are flattened (``a && (b && c)`` is one AllOf of three)."""
+
+    __slots__ = ("conjunction", "disjunction", "opening")
+
+    def __init__(self, opening: Token | None) -> None:
+        self.opening = opening  # the '(' token; None for the whole expression
+        self.disjunction: list[Node] = []
+        self.conjunction: list[Node] = []
+
+    def end_conjunction(self) -> None:
+        items = [x for n in self.conjunction for x in (n.items if isinstance(n, AllOf) else (n,))]
+        self.disjunction.append(items[0] if len(items) == 1 else AllOf(tuple(items)))
+        self.conjunction = []
+
+    def result(self) -> Node:
+        self.end_conjunction()
+        items = [x for n in self.disjunction for x in (n.items if isinstance(n, AnyOf) else (n,))]
+        return items[0] if len(items) == 1 else AnyOf(tuple(items))
 
 
 class _Parser:
@@ -54,33 +76,35 @@ class _Parser:
     def fail(expected: str, token: Token, hint: str = "") -> NoReturn:
         raise FilterPatternSyntaxError(token.position, expected, token.shown(), hint)
 
-    def expression(self, depth: int) -> Node:
-        items = [self.conjunction(depth)]
-        while self.peek().kind is TokenKind.OR:
-            self.next()
-            items.append(self.conjunction(depth))
-        flat = [x for item in items for x in (item.items if isinstance(item, AnyOf) else (item,))]
-        return flat[0] if len(flat) == 1 else AnyOf(tuple(flat))
+    def expression(self) -> Node:
+        """An expression of conditions, parentheses, ``&&`` and ``||``, up to a token that
+        cannot continue it (left for the caller).
 
-    def conjunction(self, depth: int) -> Node:
-        items = [self.primary(depth)]
-        while self.peek().kind is TokenKind.AND:
-            self.next()
-            items.append(self.primary(depth))
-        flat = [x for item in items for x in (item.items if isinstance(item, AllOf) else (item,))]
-        return flat[0] if len(flat) == 1 else AllOf(tuple(flat))
-
-    def primary(self, depth: int) -> Node:
-        if self.peek().kind is not TokenKind.LPAREN:
-            return self.condition()
-        opening = self.next()
-        if depth >= MAX_DEPTH:
-            self.fail(f"at most {MAX_DEPTH} nested parentheses", opening)
-        node = self.expression(depth + 1)
-        closing = self.next()
-        if closing.kind is not TokenKind.RPAREN:
-            self.fail("'&&', '||' or ')'", closing)
-        return node
+        Iterative, with an explicit stack of open parentheses: nesting is bounded by the
+        pattern's length alone (AWS documents no other limit), never by Python's recursion
+        limit.
+        """
+        frames = [_Frame(None)]
+        while True:
+            while self.peek().kind is TokenKind.LPAREN:
+                frames.append(_Frame(self.next()))
+            node = self.condition()
+            while True:  # what follows an operand: '&&', '||', or the end of a level
+                frame = frames[-1]
+                frame.conjunction.append(node)
+                token = self.peek()
+                if token.kind in (TokenKind.AND, TokenKind.OR):
+                    self.next()
+                    if token.kind is TokenKind.OR:
+                        frame.end_conjunction()
+                    break
+                node = frame.result()
+                if frame.opening is None:
+                    return node
+                closing = self.next()
+                if closing.kind is not TokenKind.RPAREN:
+                    self.fail("'&&', '||' or ')'", closing)
+                frames.pop()
 
     def condition(self) -> Node:
         raise NotImplementedError
@@ -163,7 +187,7 @@ class _DelimitedParser(_Parser):
                 self.fail("a field name (letters, digits and '_') or '...'", token)
             return Field(token.position, name=token.text)
         self.field_name = None
-        condition = self.expression(0)
+        condition = self.expression()
         return Field(token.position, name=self.field_name, condition=condition)
 
     def condition(self) -> Node:
@@ -188,7 +212,7 @@ class _DelimitedParser(_Parser):
 def parse_json(text: str) -> Node:
     """The condition tree of a JSON pattern (``text`` starts with '{' and ends with '}')."""
     parser = _JsonParser(tokenize(text, 1, len(text) - 1, "'}'"))
-    node = parser.expression(0)
+    node = parser.expression()
     end = parser.next()
     if end.kind is not TokenKind.END:
         parser.fail("'&&', '||' or '}'", end)
