@@ -9,6 +9,9 @@ FilterAndPatternSyntax.html#matching-term-space-delimited-log-events):
 - Fields are named in order; ``...`` stands for "as many fields as needed" (zero or more).
 - A field's condition uses =, !=, <, <=, >, >=, '*' wildcards or a regex, joined with
   ``&&`` and ``||``; string fields take = and != only.
+- ``[]`` names no field: it matches every event and extracts every field as ``$1``,
+  ``$2``... (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/
+  API_TestMetricFilter.html, "without specifying any fields").
 
 Where the docs are silent (or contradict each other) we chose:
 
@@ -108,6 +111,8 @@ def _fits(tests: Sequence[TextPredicate | None], fields: list[str], start: int) 
 
 def compile_delimited(pattern_fields: Sequence[Field]) -> TextPredicate:
     """A predicate over a raw log message for a space-delimited pattern."""
+    if not pattern_fields:  # '[]'
+        return lambda message: True
     # Runs of named/unnamed fields between ellipses; each field's test (None: any value).
     runs: list[list[TextPredicate | None]] = [[]]
     for field in pattern_fields:

@@ -223,7 +223,7 @@ def parse_delimited(text: str) -> tuple[Field, ...]:
     """The fields of a space-delimited pattern (``text`` starts with '[' and ends with ']')."""
     parser = _DelimitedParser(tokenize(text, 1, len(text) - 1, "']'"))
     if parser.peek().kind is TokenKind.END:
-        parser.fail("a field name or '...'", parser.peek())
+        return ()  # '[]': no field named, every event matches (see :mod:`.delimited`)
     fields: list[Field] = []
     while True:
         fields.append(parser.field())
