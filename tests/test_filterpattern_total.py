@@ -11,6 +11,7 @@ reference on documents that do and do not satisfy them.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -100,15 +101,44 @@ def test_deeply_nested_parentheses_compile(depth: int) -> None:
     agree(text, [{"a": 1}, {"a": 2}])
 
 
-def alternating(condition: str, limit: int, brackets: str) -> str:
-    """``c || (c && (c || (...)))`` as deep as fits in ``limit`` characters with brackets."""
+def alternating(condition: str, limit: int, brackets: str, other: str = "") -> str:
+    """``c || (o && (c || (...)))`` as deep as fits in ``limit`` characters with brackets
+    (``o``: ``other``, else ``condition``)."""
     opening, closing = brackets
+    conditions = (condition, other or condition)
     inner, operators, depth = condition, ("&&", "||"), 0
     while True:
-        candidate = f"{condition}{operators[depth % 2]}({inner})"
+        candidate = f"{conditions[depth % 2]}{operators[depth % 2]}({inner})"
         if len(candidate) + 2 > limit:
             return f"{opening}{inner}{closing}"
         inner, depth = candidate, depth + 1
+
+
+def frames() -> int:
+    frame, count = sys._getframe(), 0
+    while frame is not None:
+        frame, count = frame.f_back, count + 1  # type: ignore[assignment]
+    return count
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        (alternating("$.a=1", MAX_PATTERN_LENGTH, "{}", "$.a=2"), {"a": 1}),
+        (alternating("a=1", MAX_PATTERN_LENGTH, "[]", "a=2"), "1"),
+    ],
+    ids=["json", "space-delimited"],
+)
+def test_the_deepest_patterns_evaluate_far_from_the_recursion_limit(text: str, event: Any) -> None:
+    """Matching may run deep in a caller's stack: the deepest pattern that fits, with every
+    level evaluated ('a=2 || (a=1 && (a=2 || ...))' on a=1), needs under 250 frames."""
+    pattern = compile_pattern(text)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(frames() + 250)
+    try:
+        assert pattern.matches(event)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def test_the_deepest_alternation_that_fits_compiles_and_agrees() -> None:

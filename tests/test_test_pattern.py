@@ -205,3 +205,10 @@ def test_a_pattern_trailwarden_cannot_evaluate_exits_2_saying_so() -> None:
     assert result.stderr.startswith(
         "trailwarden: error: Cannot test the pattern: position 0: trailwarden cannot evaluate"
     )
+
+
+def test_a_syntax_error_shows_the_pattern_s_control_characters_escaped() -> None:
+    result = run(["ERR\x1b[2J\u202e"], "x\n")
+    assert result.exit_code == 2
+    assert "found '\\x1b'" in result.stderr
+    assert "\x1b" not in result.stderr

@@ -100,6 +100,13 @@ def _condition(node: Node) -> TextPredicate:
         return _comparison(node)
     assert isinstance(node, AnyOf | AllOf)
     parts = [_condition(item) for item in node.items]
+    # Two operands (every level of 'a || (b && (c || ...))') take one call, not a generator
+    # as well: the deepest nesting 1,024 characters allow stays far from the recursion limit.
+    if len(parts) == 2:
+        first, second = parts
+        if isinstance(node, AnyOf):
+            return lambda field: first(field) or second(field)
+        return lambda field: first(field) and second(field)
     if isinstance(node, AnyOf):
         return lambda field: any(part(field) for part in parts)
     return lambda field: all(part(field) for part in parts)

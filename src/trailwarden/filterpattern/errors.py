@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from trailwarden.errors import FilterPatternError
+from trailwarden.textsafe import printable
 
 __all__ = ["FilterPatternSyntaxError", "FilterPatternUnsupportedError", "describe"]
 
@@ -45,7 +46,8 @@ class FilterPatternUnsupportedError(FilterPatternError):
 
 
 def describe(text: str) -> str:
-    """How a piece of pattern text is shown in an error message: quoted, and short."""
+    """How a piece of pattern text is shown in an error message: quoted, short, and with
+    control characters escaped (the pattern is outside text; the message is printed)."""
     if len(text) > 24:
         text = text[:21] + "..."
-    return repr(text) if "'" in text else f"'{text}'"
+    return repr(text) if "'" in text else f"'{printable(text)}'"
