@@ -1,4 +1,4 @@
-"""Recursive-descent parser for JSON (``{ ... }``) and space-delimited (``[ ... ]``) bodies.
+"""Parser for JSON (``{ ... }``) and space-delimited (``[ ... ]``) bodies.
 
 Grammar (whitespace between tokens is free, so ``NOT  EXISTS`` is ``NOT EXISTS``)::
 
@@ -7,8 +7,11 @@ Grammar (whitespace between tokens is free, so ``NOT  EXISTS`` is ``NOT EXISTS``
     conjunction = primary { "&&" primary }               -- (FilterAndPatternSyntax.html)
     primary     = "(" expression ")" | condition
     condition   = selector OPERATOR value | selector IS (NULL|TRUE|FALSE) | selector NOT EXISTS
-    delimited   = "[" field { "," field } "]"
+    delimited   = "[" [ field { "," field } ] "]"        -- "[]": no field, every event
     field       = "" | "..." | name | expression         -- conditions on that name only
+
+Expressions are parsed by a loop with an explicit stack of open parentheses rather than
+by recursion, so that nesting is bounded only by the 1,024 characters of a pattern.
 
 Keywords (IS, NOT, EXISTS, NULL, TRUE, FALSE) are matched without regard to case; the docs
 only show them in capitals and nothing is lost by also accepting ``not exists``.
