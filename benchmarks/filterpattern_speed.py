@@ -1,16 +1,26 @@
-"""Cost of matching the 15 CIS monitoring filters against one CloudTrail record.
+"""Cost of matching filter patterns: the 15 CIS filters, and hostile regular expressions.
 
-Prints ns per event for (a) ``orjson.loads`` of the record's JSON text, (b) evaluating the
-15 CIS v2.0 metric-filter patterns one by one (``CompiledPattern.matches``) on the parsed
-record, and (c) evaluating them as one ``PatternSet``, for a few typical records (an S3
-read, an unauthorized call, a security-group change, a console sign-in without MFA).
+Part 1 prints ns per event for (a) ``orjson.loads`` of the record's JSON text, (b)
+evaluating the 15 CIS v2.0 metric-filter patterns one by one (``CompiledPattern.matches``)
+on the parsed record, and (c) evaluating them as one ``PatternSet``, for a few typical
+records (an S3 read, an unauthorized call, a security-group change, a console sign-in
+without MFA).
 
-    python benchmarks/filterpattern_speed.py [--rounds 200000]
+Part 2 prints the time per event of hostile regular expressions (term patterns ``%...%``,
+matched against the raw message): the three of issue 8 §4, classic catastrophic-
+backtracking shapes, and the shapes slowest for RE2 at trailwarden's 128-position limit;
+each against the four CloudTrail records (raw JSON text, ~1.4 KB), and against distinct
+800-character and 256 KB events built from what the expression loops on (time per event,
+events matched in turn).
+
+    python benchmarks/filterpattern_speed.py [--rounds 200000] [--part 1|2]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -185,10 +195,70 @@ def _ns_per_call(fn: Callable[[], object], rounds: int) -> float:
     return best
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=100_000)
-    args = parser.parse_args()
+_RANDOM = random.Random(8)
+# (regular expression, what a long adversarial event repeats)
+HOSTILE: list[tuple[str, str]] = [
+    (r"\w*\w*\w*\w*\w*\w*\w*=QQ", "a"),  # issue 8 §4: scan --monitoring past 120 s
+    ("a*a*a*b", "a"),  # issue 8 §4: over 30 s on 800 characters
+    (".*.*.*.*.*.*QQ", "a"),  # issue 8 §4: never finished on a 228-byte record
+    ("a?" * 24 + "a" * 24, "a"),  # exponential for backtracking engines
+    (r"\d*\d*\d*\d*\d*\d*x", "1"),
+    (r"\s*\s*\s*\s*\s*\s*;$", " "),
+    (".*a.*a.*a.*a.*a.*b", "a"),
+    ("[ab]{0,63}a[ab]{63}x", "ab"),  # a new automaton state at each byte, 128 positions
+    (".{0,63}a.{63};", "abcdefghijklmnopqrstuvwxyz0123456789_="),
+]
+
+
+def _adversarial(alphabet: str, size: int) -> str:
+    if len(alphabet) == 1:
+        return alphabet * (size - 1) + "!"
+    return "".join(_RANDOM.choice(alphabet) for _ in range(size))
+
+
+def _seconds_per_call(fn: Callable[[], object], budget: float = 0.3) -> float:
+    """Best of five timed batches, each as many calls as fit in ``budget`` seconds."""
+    start = time.perf_counter()
+    fn()
+    calls = max(1, int(budget / max(time.perf_counter() - start, 1e-7)))
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        best = min(best, (time.perf_counter() - start) / calls)
+    return best
+
+
+def hostile() -> None:
+    """Part 2: time per event of hostile regular expressions."""
+    records = [orjson.dumps(record).decode() for record in RECORDS.values()]
+    print(f"{'regular expression':<52}{'CloudTrail record':>22}{'800 chars':>12}{'256 KB':>12}")
+    for body, alphabet in HOSTILE:
+        pattern = compile_pattern("%" + body + "%")
+        # Distinct events, matched in turn: the automaton cannot reuse what it learnt on
+        # the previous one when the text is random.
+        shorts = [_adversarial(alphabet, 800) for _ in range(200)]
+        longs = [_adversarial(alphabet, 256 * 1024) for _ in range(2)]
+
+        def timed(
+            events: list[str], budget: float = 0.3, pattern: CompiledPattern = pattern
+        ) -> float:
+            cycle = itertools.cycle(events)
+            return _seconds_per_call(lambda: pattern.matches(next(cycle)), budget)
+
+        record_s = timed(records)
+        short_s, long_s = timed(shorts), timed(longs, budget=1.0)
+        shown = body if len(body) <= 50 else body[:47] + "..."
+        print(
+            f"%{shown + '%':<51}{record_s * 1e6:>19.1f} µs{short_s * 1e6:>9.1f} µs"
+            f"{long_s * 1e3:>9.1f} ms"
+        )
+
+
+def cis() -> None:
+    """Part 1: the 15 CIS filters against typical records."""
+    rounds = ARGS.rounds
     patterns: list[CompiledPattern] = [compile_pattern(text) for text in CIS_PATTERNS.values()]
     pattern_set = PatternSet(patterns)
     print(
@@ -212,15 +282,31 @@ def main() -> None:
         def together(parsed: dict[str, Any] = parsed) -> None:
             pattern_set.matches(parsed)
 
-        parse_ns = _ns_per_call(parse, args.rounds)
-        each_ns = _ns_per_call(each, args.rounds)
-        set_ns = _ns_per_call(together, args.rounds)
+        parse_ns = _ns_per_call(parse, rounds)
+        each_ns = _ns_per_call(each, rounds)
+        set_ns = _ns_per_call(together, rounds)
         print(
             f"{name:<16}{len(raw):>6}{parse_ns:>11.0f} ns{each_ns:>11.0f} ns"
             f"{each_ns / parse_ns:>8.2f}{set_ns:>9.0f} ns{set_ns / parse_ns:>8.2f}"
             f"  {', '.join(matched) or '-'}"
         )
 
+
+def main() -> None:
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=100_000)
+    parser.add_argument("--part", choices=["1", "2"], help="only part 1 (CIS) or 2 (hostile)")
+    ARGS = parser.parse_args()
+    if ARGS.part != "2":
+        cis()
+    if ARGS.part is None:
+        print()
+    if ARGS.part != "1":
+        hostile()
+
+
+ARGS = argparse.Namespace(rounds=100_000)
 
 if __name__ == "__main__":
     main()

@@ -110,10 +110,12 @@ def test_missing_an_event_name_fails_naming_it():
     assert "misses 1 of 7, first ec2.amazonaws.com ModifySecurityGroupRules" in f.message
 
 
-def test_invalid_pattern_cannot_count_and_is_noted():
+def test_invalid_pattern_with_a_notifying_alarm_is_an_error_naming_filter_and_reason():
+    # More in test_checks_monitoring_unevaluable.py.
     f = finding(monitored(patterns={"TW105": "{ $.eventName = "}), "TW105")
-    assert f.status is Status.FAIL
-    assert "invalid pattern" in f.message
+    assert f.status is Status.ERROR
+    assert "Metric filter cloudtrail_cfg_changes_metric" in f.message
+    assert "cannot be evaluated: position 16: expected '}' at the end" in f.message
 
 
 @pytest.mark.parametrize(

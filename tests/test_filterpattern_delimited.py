@@ -98,6 +98,14 @@ def test_conditions_group_with_parentheses() -> None:
     assert not matches("[a, (b = 1 || b = 2) && b != 2]", "x 2")
 
 
+@pytest.mark.parametrize("pattern", ["[]", "[ ]", "[\t]"])
+@pytest.mark.parametrize("message", ["", "one", '127.0.0.1 - frank "GET / HTTP/1.0" 200 1534'])
+def test_a_pattern_without_fields_matches_every_event(pattern: str, message: str) -> None:
+    """TestMetricFilter's example "without specifying any fields" (see the docs tests)."""
+    assert compile_pattern(pattern).kind is PatternKind.SPACE_DELIMITED
+    assert matches(pattern, message)
+
+
 def test_unnamed_fields_between_and_after_commas() -> None:
     assert matches("[a, , c = 3]", "1 2 3")
     assert matches("[a, b,]", "1 2 3")
@@ -111,7 +119,6 @@ def test_a_parsed_event_is_matched_as_its_compact_json_text() -> None:
 @pytest.mark.parametrize(
     "pattern, position, expected",
     [
-        ("[]", 1, "a field name or '...'"),
         ("[a b]", 3, "an operator (=, !=, <, <=, >, >=), ',' or ']' after 'a'"),
         ("[a = 1, b c]", 10, "an operator (=, !=, <, <=, >, >=), ',' or ']' after 'b'"),
         ("[a = 1 x]", 7, "',' or ']'"),

@@ -33,6 +33,15 @@ LIGHTSAIL = (
     "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/lightsail/"
     "aws.sdk.kotlin.services.lightsail.model/-get-container-log-request/filter-pattern.html"
 )
+TEST_METRIC_FILTER = (
+    "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html"
+)
+# The metric filter examples of the user guide ("Creating metric filters").
+EXAMPLES_PAGE = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
+COUNT_EVENTS = EXAMPLES_PAGE + "CountingLogEventsExample.html"
+COUNT_TERM = EXAMPLES_PAGE + "CountOccurrencesExample.html"
+COUNT_404 = EXAMPLES_PAGE + "Counting404Responses.html"
+EXTRACT_FIELDS = EXAMPLES_PAGE + "ExtractBytesExample.html"
 LIVE_TAIL = (
     "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudwatchlogs/"
     "aws.sdk.kotlin.services.cloudwatchlogs.model/-start-live-tail-request/"
@@ -109,6 +118,26 @@ SERVICE_LOG = (
     "ERROR 09/25/2014 12:00:02 Failed to process request",
 )
 OR_EVENTS = ("ERROR WARN message", "ERROR message", "WARN message")
+HTML_4XX = (  # TEST_METRIC_FILTER's events for its 4XX example; it matches 0 and 3
+    '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534',
+    '127.0.0.1 - frank [10/Oct/2000:13:35:22 -0700] "GET /about-us/index.html HTTP/1.0" 200 5324',
+    '127.0.0.1 - frank [10/Oct/2000:13:50:35 -0700] "GET /apache_pb.gif HTTP/1.0" 404 4355',
+    '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /products/index.html HTTP/1.0" 400 1534',
+)
+APP_LOG = (  # TEST_METRIC_FILTER's events for its "[ERROR]" examples
+    "02 May 2014 00:34:12,525 [INFO] Starting the application",
+    "02 May 2014 00:35:14,245 [DEBUG] Database connection established",
+    "02 May 2014 00:34:14,663 [INFO] Executing SQL Query",
+    "02 May 2014 00:34:16,142 [ERROR] Unhanded exception: InvalidQueryException",
+    "02 May 2014 00:34:16,224 [ERROR] Terminating the application",
+)
+BOB_404 = '127.0.0.1 - bob [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 404 2326'
+APACHE_2013 = (
+    '127.0.0.1 - - [24/Sep/2013:11:49:52 -0700] "GET /index.html HTTP/1.1" 404 287',
+    '127.0.0.1 - - [24/Sep/2013:11:50:51 -0700] "GET /~test/ HTTP/1.1" 200 3',
+    '127.0.0.1 - - [24/Sep/2013:11:50:51 -0700] "GET /favicon.ico HTTP/1.1" 404 308',
+    '127.0.0.1 - - [24/Sep/2013:11:51:34 -0700] "GET /~test/index.html HTTP/1.1" 200 3',
+)
 
 EXAMPLES = [
     # --- regular expressions: REGEX (and the same list in SYNTAX#regex-expressions) ---
@@ -527,6 +556,52 @@ EXAMPLES = [
     # ERROR and WARN (pattern 1)", which no reading of the pattern gives: pattern 1's first
     # word is ERROR. The pattern excludes lines whose first word is ERROR or WARN.
     Example("[w1!=ERROR&&w1!=WARN, w2]", ARCHIVED, ("INFO message",), OR_EVENTS),
+]
+
+EXAMPLES += [
+    # --- the TestMetricFilter API reference: its patterns, events and matches ---
+    Example(
+        "[ip, identity, user_id, timestamp, request, status_code, size]", TEST_METRIC_FILTER, APACHE
+    ),
+    Example("[..., size]", TEST_METRIC_FILTER, APACHE),
+    # "without specifying any fields": every event matches, every field is extracted
+    Example("[]", TEST_METRIC_FILTER, APACHE),
+    Example(
+        "[..., status_code=200, size]", TEST_METRIC_FILTER, (APACHE[0], APACHE[2]), (APACHE[1],)
+    ),
+    Example(
+        "[..., request=*.html*, status_code=4*,]",
+        TEST_METRIC_FILTER,
+        (HTML_4XX[0], HTML_4XX[3]),
+        HTML_4XX[1:3],
+    ),
+    Example('"[ERROR]"', TEST_METRIC_FILTER, APP_LOG[3:], APP_LOG[:3]),
+    Example('"[ERROR]" Exception', TEST_METRIC_FILTER, APP_LOG[3:4], (*APP_LOG[:3], APP_LOG[4])),
+    # --- the user guide's metric filter examples ---
+    Example(
+        '" "',
+        COUNT_EVENTS,
+        ("Test event 1", "Test event 2", "This message also contains an Error"),
+    ),
+    Example(
+        "Error",
+        COUNT_TERM,
+        ("This message contains an Error", "This message also contains an Error"),
+        ("This message contains an error",),  # ours: "Filter Pattern ... case-sensitive"
+    ),
+    Example(
+        "[IP, UserInfo, User, Timestamp, RequestInfo, StatusCode=404, Bytes]",
+        COUNT_404,
+        (BOB_404,),
+        (BOB_404.replace(" 404 ", " 200 "),),
+    ),
+    Example(
+        "[ip, id, user, timestamp, request, status_code=404, size]",
+        COUNT_404,
+        (BOB_404,),
+        (BOB_404.replace(" 404 ", " 200 "),),
+    ),
+    Example("[ip, id, user, timestamp, request, status_code, size]", EXTRACT_FIELDS, APACHE_2013),
 ]
 
 REJECTED = [

@@ -1,5 +1,6 @@
-"""Properties: any text compiles or fails with FilterPatternSyntaxError; matching never
-raises; the generated evaluator, the closure reference and PatternSet always agree."""
+"""Properties: any text compiles or fails with FilterPatternSyntaxError or
+FilterPatternUnsupportedError; matching never raises; the generated evaluator, the closure
+reference and PatternSet always agree."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from trailwarden.errors import FilterPatternError
 from trailwarden.filterpattern import (
     CompiledPattern,
     FilterPatternSyntaxError,
+    FilterPatternUnsupportedError,
     PatternSet,
     compile_pattern,
 )
@@ -24,12 +27,19 @@ FAST = settings(max_examples=200, deadline=None)
 SYNTAX = list("{}[]()$.*\"'%\\=!<>&|?-,_ \t\n") + ["IS", "NOT", "EXISTS", "NULL", "TRUE", "..."]
 SYNTAX += ["==", "!=", "<=", ">=", "=>", "&&", "||", "NOT EXISTS", "IS NULL", "[0]", "[*]", ".*"]
 WORDS = ["a", "b", "ERROR", "0", "12", "1e3", "x.y", "é", "$.a", "$.a[0]", "&&", "||"]
+REGEX_BITS = ["{2}", "{,3}", "{129}", "{1,1000}", "[a-z]", "[^", "\\d", "\\s", "\\x41", ".*"]
 pattern_text = st.one_of(
     st.text(max_size=60),
     st.lists(st.sampled_from(SYNTAX + WORDS), max_size=30).map("".join),
     st.lists(st.sampled_from(SYNTAX + WORDS), max_size=30).map(lambda p: "{" + "".join(p) + "}"),
     st.lists(st.sampled_from(SYNTAX + WORDS), max_size=30).map(lambda p: "[" + "".join(p) + "]"),
     st.lists(st.sampled_from(SYNTAX + WORDS), max_size=20).map(lambda p: "%" + "".join(p) + "%"),
+    # Long and deep: up to and beyond the 1,024-character limit.
+    st.lists(st.sampled_from(SYNTAX + WORDS), max_size=400).map(lambda p: "{" + "".join(p) + "}"),
+    st.lists(st.sampled_from(SYNTAX + WORDS), max_size=400).map(lambda p: "[" + "".join(p) + "]"),
+    st.lists(st.sampled_from(SYNTAX + REGEX_BITS), max_size=60).map(
+        lambda p: "%" + "".join(p) + "%"
+    ),
 )
 
 KEYS = ["a", "b", "n", "arr", "o", "x.y"]
@@ -110,12 +120,15 @@ def compiled(text: str) -> CompiledPattern:
 
 @FAST
 @given(pattern_text)
-def test_any_text_compiles_or_raises_a_syntax_error_with_a_position(text: str) -> None:
+def test_any_text_compiles_or_raises_a_filter_pattern_error_with_a_position(text: str) -> None:
     try:
         pattern = compile_pattern(text)
     except FilterPatternSyntaxError as error:
         assert 0 <= error.position <= len(text)
         assert str(error).startswith(f"position {error.position}: expected ")
+    except FilterPatternUnsupportedError as error:
+        assert 0 <= error.position <= len(text)
+        assert str(error).startswith(f"position {error.position}: trailwarden cannot evaluate ")
     else:
         assert pattern.source == text
 
@@ -125,7 +138,7 @@ def test_any_text_compiles_or_raises_a_syntax_error_with_a_position(text: str) -
 def test_matching_never_raises(text: str, sample: list[Any]) -> None:
     try:
         pattern = compile_pattern(text)
-    except FilterPatternSyntaxError:
+    except FilterPatternError:
         return
     for event in sample:
         assert pattern.matches(event) in (True, False)

@@ -146,7 +146,6 @@ def test_regex_dollar_is_the_end_of_the_message_not_before_a_final_newline() -> 
         "%*a%",
         "%[b-a]%",
         "%[abc%",
-        "%a{99999999999}%",
     ],
 )
 def test_invalid_regexes_are_syntax_errors(pattern: str) -> None:

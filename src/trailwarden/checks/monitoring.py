@@ -5,6 +5,11 @@ followed: a metric filter that matches every positive of the class's corpus, an 
 metric in the same region with actions enabled, an SNS action, a confirmed subscription. The
 best chain is the verdict: a clean PASS, a noisy PASS, an ERROR (an unread fact might have
 passed), else the FAIL that got furthest, naming its first broken link.
+
+A filter whose pattern trailwarden cannot compile or evaluate is not taken to match
+nothing: AWS accepted it, so it may catch the class. If its alarm chain would notify
+someone, it is an ERROR chain for every class, naming the filter and the reason; the other
+filters are still judged, and one that passes wins.
 """
 
 from __future__ import annotations
@@ -17,34 +22,50 @@ from trailwarden.checks.monitoring_alarms import Chain, Group, alarm_chains, ran
 from trailwarden.checks.monitoring_text import remediation
 from trailwarden.checks.registry import CHECKS
 from trailwarden.checks.trail import Outcome
-from trailwarden.filterpattern import CompiledPattern, FilterPatternSyntaxError, compile_pattern
+from trailwarden.errors import FilterPatternError
+from trailwarden.filterpattern import CompiledPattern, compile_pattern
 from trailwarden.findings import Finding, Status
 from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, Trail
 from trailwarden.monitoring.catalog import CLASSES, EventClass
 from trailwarden.monitoring.corpus import Sample, corpus
 
-__all__ = ["filter_verdict", "monitoring_findings"]
+__all__ = ["UnevaluableFilterError", "filter_verdict", "monitoring_findings"]
+
+
+class UnevaluableFilterError(ValueError):
+    """A metric filter pattern trailwarden could not compile or evaluate; ``str()`` is why."""
 
 
 @lru_cache(maxsize=1024)
 def _compiled(text: str) -> CompiledPattern | str:
     try:
         return compile_pattern(text)
-    except FilterPatternSyntaxError as e:
+    except FilterPatternError as e:  # invalid, or beyond what trailwarden evaluates
         return str(e)
+    # The pattern is whatever someone with logs:PutMetricFilter wrote. Whatever else goes
+    # wrong with it must become an ERROR finding for it, not end the whole audit.
+    except Exception as e:
+        return f"the filter-pattern engine failed on it ({type(e).__name__}: {e})"
 
 
 @lru_cache(maxsize=4096)
 def filter_verdict(pattern: str, class_id: str) -> tuple[tuple[Sample, ...], tuple[Sample, ...]]:
-    """(positives the pattern misses, negatives it matches); ValueError if it is invalid."""
+    """(positives the pattern misses, negatives it matches).
+
+    Raises :class:`UnevaluableFilterError` (a ValueError) naming the reason when the pattern
+    cannot be compiled or matched.
+    """
     compiled = _compiled(pattern)
     if isinstance(compiled, str):
-        raise ValueError(compiled)
+        raise UnevaluableFilterError(compiled)
     samples = corpus(class_id)
-    return (
-        tuple(s for s in samples.positives if not compiled.matches(s.record)),
-        tuple(s for s in samples.negatives if compiled.matches(s.record)),
-    )
+    try:
+        return (
+            tuple(s for s in samples.positives if not compiled.matches(s.record)),
+            tuple(s for s in samples.negatives if compiled.matches(s.record)),
+        )
+    except Exception as e:  # as in _compiled: a finding, not a crash of the run
+        raise UnevaluableFilterError(f"matching it failed ({type(e).__name__}: {e})") from e
 
 
 def monitoring_findings(
@@ -108,16 +129,22 @@ def _chains(
             )
         )
         return
-    invalid: list[str] = []
+    unevaluable: list[str] = []
     scored: list[tuple[MetricFilter, tuple[Sample, ...], tuple[Sample, ...]]] = []
     for f in filters.filters:
         try:
             missed, noise = filter_verdict(f.pattern, cls.id)
-        except ValueError as e:
-            invalid.append(f"filter {f.name} has an invalid pattern ({e}) and cannot count")
+        except UnevaluableFilterError as e:
+            chains = list(_unevaluable_chains(cls, inventory, group, f, where, str(e)))
+            yield from chains
+            if not chains:
+                unevaluable.append(
+                    f"filter {f.name} cannot be evaluated ({e}), and no alarm of it could "
+                    "notify anyone"
+                )
             continue
         scored.append((f, missed, noise))
-    notes = "".join(f" Note: {n}." for n in invalid)
+    notes = "".join(f" Note: {n}." for n in unevaluable)
     complete = [s for s in scored if not s[1]]
     if not complete:
         yield Chain(Outcome(Status.FAIL, _no_filter(cls, where, scored) + notes))
@@ -140,6 +167,29 @@ def _chains(
                 chain.depth,
                 chain.noisy,
             )
+
+
+def _unevaluable_chains(
+    cls: EventClass, inventory: Inventory, group: Group, f: MetricFilter, where: str, reason: str
+) -> Iterator[Chain]:
+    """ERROR chains for a filter whose matches are unknown, one per alarm chain of it that
+    would notify someone (or could not be checked); none when every one of them is broken,
+    since then the filter cannot serve the class whatever it matches."""
+    head = (
+        f"Metric filter {f.name} on {where} cannot be evaluated: {reason}. CloudWatch Logs "
+        f"accepted it, so it may catch {cls.title}"
+    )
+    for chain in alarm_chains(cls.title, inventory, group, f):
+        if chain.outcome.status is Status.FAIL:
+            continue
+        tail = (
+            "; an alarm on its metric notifies someone, so trailwarden cannot tell whether "
+            "this class is monitored. Check the pattern by hand or correct it."
+            if chain.outcome.status is Status.PASS
+            else f". Its alarm chain could not be checked either: {chain.outcome.message}"
+        )
+        evidence = {**chain.outcome.evidence, "pattern": f.pattern, "unevaluable": reason}
+        yield Chain(Outcome(Status.ERROR, head + tail, "", evidence), chain.depth)
 
 
 # What a filter aimed at a class without event names of its own mentions.

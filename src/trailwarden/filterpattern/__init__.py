@@ -9,7 +9,11 @@ patterns, with their regular expressions. Pure Python, no I/O::
     pattern.matches(raw_message)      # or pattern.matches(already_parsed_dict)
     PatternSet([p1, p2, ...]).matches(event)   # -> (True, False, ...), one pass
 
-Modules: :mod:`.lexer` and :mod:`.parser` (syntax), :mod:`.regex` (the AWS regex subset),
+:func:`compile_pattern` raises :class:`FilterPatternSyntaxError` (CloudWatch Logs would reject
+the pattern) or :class:`FilterPatternUnsupportedError` (trailwarden cannot evaluate it), and
+nothing else, for any text.
+
+Modules: :mod:`.lexer` and :mod:`.parser` (syntax), :mod:`.regex` (the AWS regex subset, on RE2),
 :mod:`.nodes` (the syntax tree), :mod:`.values` (how values compare), :mod:`.selector`,
 :mod:`.json_pattern` (JSON semantics as plain closures: the reference),
 :mod:`.codegen` (the same semantics generated into one function per pattern, for speed),
@@ -19,7 +23,7 @@ Modules: :mod:`.lexer` and :mod:`.parser` (syntax), :mod:`.regex` (the AWS regex
 
 from __future__ import annotations
 
-from .errors import FilterPatternSyntaxError
+from .errors import FilterPatternSyntaxError, FilterPatternUnsupportedError
 from .pattern import MAX_PATTERN_LENGTH, CompiledPattern, PatternKind, compile_pattern
 from .patternset import PatternSet
 
@@ -27,6 +31,7 @@ __all__ = [
     "MAX_PATTERN_LENGTH",
     "CompiledPattern",
     "FilterPatternSyntaxError",
+    "FilterPatternUnsupportedError",
     "PatternKind",
     "PatternSet",
     "compile_pattern",

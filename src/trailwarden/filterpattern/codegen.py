@@ -7,8 +7,14 @@ patterns looks each selector up once for all of them (15 CIS patterns share 9 se
 Safety: the generated source contains only identifiers we make up (``e``, ``s3``, ``t3``,
 ``c7``, ``_n2``, helper names) and operators; every value that comes from the pattern (keys,
 strings, numbers, regexes) is passed in the namespace as a constant, never written into
-the source. Trees nested deeper than ``_MAX_INLINE_DEPTH`` are delegated to the closure
-compiler of :mod:`.json_pattern`, which is also the reference the tests compare against.
+the source.
+
+Totality: every pattern the parser accepts must become a matcher, and CPython's compiler
+has limits (about 200 nested parentheses, a recursion limit). So the generated code stays
+shallow: trees nested deeper than ``_MAX_INLINE_DEPTH`` and selectors longer than
+``_MAX_INLINE_STEPS`` are delegated to the closures of :mod:`.json_pattern` and
+:mod:`.selector` (also the reference the tests compare against); and if CPython still
+refuses the source, the closures evaluate the whole pattern instead.
 """
 
 from __future__ import annotations
@@ -18,13 +24,18 @@ from typing import Any
 
 from .json_pattern import check_test, compile_json, is_number, value_test
 from .nodes import AllOf, AnyOf, Check, CheckKind, Comparison, Node, exact_equality
-from .selector import MISSING, Selector, StepKind, resolve_all
+from .selector import MISSING, Selector, StepKind, resolve_all, resolver
 from .values import RELATIONAL, Literal, LiteralKind, number_test, scalar_text
 
-__all__ = ["DocumentOf", "Emitter", "compile_function", "generate_one"]
+__all__ = ["DocumentOf", "Emitter", "compile_function", "generate_one", "interpret_one"]
 
 DocumentOf = Callable[[Any], Mapping[str, Any] | None]
-_MAX_INLINE_DEPTH = 24  # keeps generated parentheses far below CPython's parser limit
+# Both keep the generated parentheses far below CPython's limit of 200 nesting levels.
+_MAX_INLINE_DEPTH = 24  # nested &&/|| levels written inline
+_MAX_INLINE_STEPS = 4  # selector steps written inline; longer ones are looked up by a closure
+# What CPython raises for source it cannot compile: "too many nested parentheses",
+# "maximum recursion depth exceeded during compilation", an exhausted parser stack.
+_COMPILE_LIMITS = (SyntaxError, RecursionError, MemoryError)
 # The only operator texts written into generated source: fixed strings, looked up.
 _PYTHON_OPERATOR = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _CHECK_OPERATOR = {
@@ -77,6 +88,7 @@ class Emitter:
         }
         self.shared = shared
         self.prefixes: dict[tuple[Any, ...], int] = {}
+        self.whole: dict[int, Selector] = {}  # prefix index -> a long selector looked up whole
         self.texts: set[int] = set()
         self.count = 0
 
@@ -101,11 +113,17 @@ class Emitter:
 
     def raw(self, selector: Selector) -> tuple[str, str]:
         """(expression to evaluate first, name for later uses) of a selector's value."""
+        long = len(selector.steps) > _MAX_INLINE_STEPS
         if self.shared:
-            for end in range(1, len(selector.steps) + 1):
+            if long and selector.steps not in self.prefixes:
+                self.whole[len(self.prefixes)] = selector
+            for end in range(len(selector.steps) if long else 1, len(selector.steps) + 1):
                 self.prefixes.setdefault(selector.steps[:end], len(self.prefixes))
             name = f"s{self.prefixes[selector.steps]}"
             return name, name
+        if long:
+            name = self.fresh("_v")
+            return f"({name} := {self.const(resolver(selector))}(e))", name
         expression = "e"
         for kind, step in selector.steps:
             if expression == "e" or kind is StepKind.INDEX:
@@ -130,9 +148,12 @@ class Emitter:
         lines = ["    get = e.get"]
         for steps, index in self.prefixes.items():
             s = f"s{index}"
-            parent = f"s{self.prefixes[steps[:-1]]}" if len(steps) > 1 else "e"
-            kind, step = steps[-1]
-            lines.append(f"    {s} = {self.step(kind, step, parent)}")
+            if index in self.whole:
+                lines.append(f"    {s} = {self.const(resolver(self.whole[index]))}(e)")
+            else:
+                parent = f"s{self.prefixes[steps[:-1]]}" if len(steps) > 1 else "e"
+                kind, step = steps[-1]
+                lines.append(f"    {s} = {self.step(kind, step, parent)}")
             if index in self.texts:  # absent is the common non-string: decided inline
                 lines.append(f"    t{index} = {s} if type({s}) is str else None if {s} is M")
                 lines[-1] += f" else _text_of({s})"
@@ -142,7 +163,7 @@ class Emitter:
         first, t = self.text(selector)
         if literal.kind is LiteralKind.REGEX:
             assert literal.regex is not None
-            on_text = f"{self.const(literal.regex.search)}({t}) is not None"
+            on_text = f"{self.const(literal.regex.found)}({t})"
         else:
             text = literal.text
             head, tail = text.startswith("*"), text.endswith("*")
@@ -204,8 +225,14 @@ class Emitter:
         return self.comparison(node)
 
 
-def compile_function(emitter: Emitter, body: list[str], none: str, document: DocumentOf) -> Any:
-    """``_match(e)``: the emitter's prologue, then ``body``; ``none`` when ``e`` is no object."""
+def compile_function(
+    emitter: Emitter, body: list[str], none: str, document: DocumentOf
+) -> Any | None:
+    """``_match(e)``: the emitter's prologue, then ``body``; ``none`` when ``e`` is no object.
+
+    None when CPython cannot compile the source (see the module doc): the caller then
+    evaluates with closures.
+    """
     emitter.namespace["_document"] = document
     source = "\n".join(
         [
@@ -218,7 +245,11 @@ def compile_function(emitter: Emitter, body: list[str], none: str, document: Doc
             *body,
         ]
     )
-    exec(compile(source, "<filterpattern>", "exec"), emitter.namespace)  # see module doc
+    try:
+        code = compile(source, "<filterpattern>", "exec")
+    except _COMPILE_LIMITS:
+        return None
+    exec(code, emitter.namespace)  # only made-up names and operators: see the module doc
     return emitter.namespace["_match"]
 
 
@@ -230,5 +261,17 @@ def generate_one(tree: Node, document: DocumentOf) -> Callable[[Any], bool]:
     """
     emitter = Emitter(shared=False)
     body = [f"    return {emitter.node(tree)}"]
-    function: Callable[[Any], bool] = compile_function(emitter, body, "False", document)
-    return function
+    function: Callable[[Any], bool] | None = compile_function(emitter, body, "False", document)
+    return function if function is not None else interpret_one(tree, document)
+
+
+def interpret_one(tree: Node, document: DocumentOf) -> Callable[[Any], bool]:
+    """The same matcher as :func:`generate_one`, evaluated by the closures of
+    :mod:`.json_pattern` (slower; for what CPython cannot compile)."""
+    predicate = compile_json(tree)
+
+    def match(event: Any) -> bool:
+        parsed = event if type(event) is dict else document(event)
+        return parsed is not None and predicate(parsed)
+
+    return match

@@ -9,6 +9,9 @@ FilterAndPatternSyntax.html#matching-term-space-delimited-log-events):
 - Fields are named in order; ``...`` stands for "as many fields as needed" (zero or more).
 - A field's condition uses =, !=, <, <=, >, >=, '*' wildcards or a regex, joined with
   ``&&`` and ``||``; string fields take = and != only.
+- ``[]`` names no field: it matches every event and extracts every field as ``$1``,
+  ``$2``... (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/
+  API_TestMetricFilter.html, "without specifying any fields").
 
 Where the docs are silent (or contradict each other) we chose:
 
@@ -97,6 +100,13 @@ def _condition(node: Node) -> TextPredicate:
         return _comparison(node)
     assert isinstance(node, AnyOf | AllOf)
     parts = [_condition(item) for item in node.items]
+    # Two operands (every level of 'a || (b && (c || ...))') take one call, not a generator
+    # as well: the deepest nesting 1,024 characters allow stays far from the recursion limit.
+    if len(parts) == 2:
+        first, second = parts
+        if isinstance(node, AnyOf):
+            return lambda field: first(field) or second(field)
+        return lambda field: first(field) and second(field)
     if isinstance(node, AnyOf):
         return lambda field: any(part(field) for part in parts)
     return lambda field: all(part(field) for part in parts)
@@ -108,6 +118,8 @@ def _fits(tests: Sequence[TextPredicate | None], fields: list[str], start: int) 
 
 def compile_delimited(pattern_fields: Sequence[Field]) -> TextPredicate:
     """A predicate over a raw log message for a space-delimited pattern."""
+    if not pattern_fields:  # '[]'
+        return lambda message: True
     # Runs of named/unnamed fields between ellipses; each field's test (None: any value).
     runs: list[list[TextPredicate | None]] = [[]]
     for field in pattern_fields:

@@ -1,4 +1,4 @@
-"""Recursive-descent parser for JSON (``{ ... }``) and space-delimited (``[ ... ]``) bodies.
+"""Parser for JSON (``{ ... }``) and space-delimited (``[ ... ]``) bodies.
 
 Grammar (whitespace between tokens is free, so ``NOT  EXISTS`` is ``NOT EXISTS``)::
 
@@ -7,8 +7,11 @@ Grammar (whitespace between tokens is free, so ``NOT  EXISTS`` is ``NOT EXISTS``
     conjunction = primary { "&&" primary }               -- (FilterAndPatternSyntax.html)
     primary     = "(" expression ")" | condition
     condition   = selector OPERATOR value | selector IS (NULL|TRUE|FALSE) | selector NOT EXISTS
-    delimited   = "[" field { "," field } "]"
+    delimited   = "[" [ field { "," field } ] "]"        -- "[]": no field, every event
     field       = "" | "..." | name | expression         -- conditions on that name only
+
+Expressions are parsed by a loop with an explicit stack of open parentheses rather than
+by recursion, so that nesting is bounded only by the 1,024 characters of a pattern.
 
 Keywords (IS, NOT, EXISTS, NULL, TRUE, FALSE) are matched without regard to case; the docs
 only show them in capitals and nothing is lost by also accepting ``not exists``.
@@ -28,10 +31,32 @@ from .values import RELATIONAL, Literal, LiteralKind, parse_number
 
 __all__ = ["parse_delimited", "parse_json"]
 
-MAX_DEPTH = 64  # nested parentheses; keeps recursion far from Python's limit
 MAX_REGEXES = 2  # "a limit of 2 regex for each filter pattern" (JSON and delimited)
 MAX_WILDCARD_SELECTORS = 3  # "up to three wildcard selectors in a filter pattern"
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+class _Frame:
+    """One level of parentheses being parsed: its ``||`` operands so far, and the ``&&``
+    operands of the one being read. Precedence is () > && > ||; nested levels of the same
+    operator are flattened (``a && (b && c)`` is one AllOf of three)."""
+
+    __slots__ = ("conjunction", "disjunction", "opening")
+
+    def __init__(self, opening: Token | None) -> None:
+        self.opening = opening  # the '(' token; None for the whole expression
+        self.disjunction: list[Node] = []
+        self.conjunction: list[Node] = []
+
+    def end_conjunction(self) -> None:
+        items = [x for n in self.conjunction for x in (n.items if isinstance(n, AllOf) else (n,))]
+        self.disjunction.append(items[0] if len(items) == 1 else AllOf(tuple(items)))
+        self.conjunction = []
+
+    def result(self) -> Node:
+        self.end_conjunction()
+        items = [x for n in self.disjunction for x in (n.items if isinstance(n, AnyOf) else (n,))]
+        return items[0] if len(items) == 1 else AnyOf(tuple(items))
 
 
 class _Parser:
@@ -54,33 +79,35 @@ class _Parser:
     def fail(expected: str, token: Token, hint: str = "") -> NoReturn:
         raise FilterPatternSyntaxError(token.position, expected, token.shown(), hint)
 
-    def expression(self, depth: int) -> Node:
-        items = [self.conjunction(depth)]
-        while self.peek().kind is TokenKind.OR:
-            self.next()
-            items.append(self.conjunction(depth))
-        flat = [x for item in items for x in (item.items if isinstance(item, AnyOf) else (item,))]
-        return flat[0] if len(flat) == 1 else AnyOf(tuple(flat))
+    def expression(self) -> Node:
+        """An expression of conditions, parentheses, ``&&`` and ``||``, up to a token that
+        cannot continue it (left for the caller).
 
-    def conjunction(self, depth: int) -> Node:
-        items = [self.primary(depth)]
-        while self.peek().kind is TokenKind.AND:
-            self.next()
-            items.append(self.primary(depth))
-        flat = [x for item in items for x in (item.items if isinstance(item, AllOf) else (item,))]
-        return flat[0] if len(flat) == 1 else AllOf(tuple(flat))
-
-    def primary(self, depth: int) -> Node:
-        if self.peek().kind is not TokenKind.LPAREN:
-            return self.condition()
-        opening = self.next()
-        if depth >= MAX_DEPTH:
-            self.fail(f"at most {MAX_DEPTH} nested parentheses", opening)
-        node = self.expression(depth + 1)
-        closing = self.next()
-        if closing.kind is not TokenKind.RPAREN:
-            self.fail("'&&', '||' or ')'", closing)
-        return node
+        Iterative, with an explicit stack of open parentheses: nesting is bounded by the
+        pattern's length alone (AWS documents no other limit), never by Python's recursion
+        limit.
+        """
+        frames = [_Frame(None)]
+        while True:
+            while self.peek().kind is TokenKind.LPAREN:
+                frames.append(_Frame(self.next()))
+            node = self.condition()
+            while True:  # what follows an operand: '&&', '||', or the end of a level
+                frame = frames[-1]
+                frame.conjunction.append(node)
+                token = self.peek()
+                if token.kind in (TokenKind.AND, TokenKind.OR):
+                    self.next()
+                    if token.kind is TokenKind.OR:
+                        frame.end_conjunction()
+                    break
+                node = frame.result()
+                if frame.opening is None:
+                    return node
+                closing = self.next()
+                if closing.kind is not TokenKind.RPAREN:
+                    self.fail("'&&', '||' or ')'", closing)
+                frames.pop()
 
     def condition(self) -> Node:
         raise NotImplementedError
@@ -163,7 +190,7 @@ class _DelimitedParser(_Parser):
                 self.fail("a field name (letters, digits and '_') or '...'", token)
             return Field(token.position, name=token.text)
         self.field_name = None
-        condition = self.expression(0)
+        condition = self.expression()
         return Field(token.position, name=self.field_name, condition=condition)
 
     def condition(self) -> Node:
@@ -188,7 +215,7 @@ class _DelimitedParser(_Parser):
 def parse_json(text: str) -> Node:
     """The condition tree of a JSON pattern (``text`` starts with '{' and ends with '}')."""
     parser = _JsonParser(tokenize(text, 1, len(text) - 1, "'}'"))
-    node = parser.expression(0)
+    node = parser.expression()
     end = parser.next()
     if end.kind is not TokenKind.END:
         parser.fail("'&&', '||' or '}'", end)
@@ -199,7 +226,7 @@ def parse_delimited(text: str) -> tuple[Field, ...]:
     """The fields of a space-delimited pattern (``text`` starts with '[' and ends with ']')."""
     parser = _DelimitedParser(tokenize(text, 1, len(text) - 1, "']'"))
     if parser.peek().kind is TokenKind.END:
-        parser.fail("a field name or '...'", parser.peek())
+        return ()  # '[]': no field named, every event matches (see :mod:`.delimited`)
     fields: list[Field] = []
     while True:
         fields.append(parser.field())

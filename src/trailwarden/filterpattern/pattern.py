@@ -12,7 +12,7 @@ import orjson
 
 from .codegen import generate_one
 from .delimited import compile_delimited
-from .errors import FilterPatternSyntaxError
+from .errors import FilterPatternSyntaxError, FilterPatternUnsupportedError
 from .nodes import Node
 from .parser import parse_delimited, parse_json
 from .terms import compile_terms
@@ -108,9 +108,20 @@ class CompiledPattern:
 def compile_pattern(text: str) -> CompiledPattern:
     """Compile a CloudWatch Logs filter pattern.
 
-    Raises :class:`FilterPatternSyntaxError` (and nothing else) for a pattern CloudWatch
-    Logs would reject, naming the position and what was expected there.
+    Raises :class:`FilterPatternSyntaxError` for a pattern CloudWatch Logs would reject,
+    naming the position and what was expected there, and
+    :class:`FilterPatternUnsupportedError` for one trailwarden cannot evaluate; nothing else,
+    whatever the text.
     """
+    try:
+        return _compile(text)
+    except RecursionError:
+        # Parsing is iterative and generated code stays shallow, so this is not expected;
+        # if some path still recursed too deep, the pattern is unsupported, not a crash.
+        raise FilterPatternUnsupportedError(0, "a pattern nested this deeply") from None
+
+
+def _compile(text: str) -> CompiledPattern:
     if len(text) > MAX_PATTERN_LENGTH:
         raise FilterPatternSyntaxError(
             MAX_PATTERN_LENGTH,

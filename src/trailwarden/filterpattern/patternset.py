@@ -77,7 +77,11 @@ def _generate(
             f"        r[i] = {functions}[i](e)",
             "    return tuple(r)",
         ]
-    function: Callable[[Any], tuple[bool, ...]] = compile_function(emitter, body, "_NONE", document)
+    function: Callable[[Any], tuple[bool, ...]] | None = compile_function(
+        emitter, body, "_NONE", document
+    )
+    if function is None:  # CPython refused the source: each pattern's own matcher
+        return lambda event: tuple(match(event) for match in matchers)
     return function
 
 

@@ -40,8 +40,7 @@ def _regex_pattern(text: str) -> TextPredicate:
             describe(text[end:]),
             "a regular expression term must be the whole pattern",
         )
-    search = compile_regex(text[1 : end - 1], 1).search
-    return lambda message: search(message) is not None
+    return compile_regex(text[1 : end - 1], 1).found
 
 
 def _scan(text: str) -> tuple[list[str], list[str], list[str]]:

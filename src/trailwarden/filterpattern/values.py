@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from .regex import Regex
+
 __all__ = [
     "RELATIONAL",
     "Literal",
@@ -61,7 +63,7 @@ class Literal:
     text: str  # decoded text (for NUMBER: as written; for REGEX: the body)
     position: int
     number: int | float | None = None
-    regex: re.Pattern[str] | None = None
+    regex: Regex | None = None
 
 
 def parse_number(text: str) -> int | float | None:
@@ -102,8 +104,7 @@ def text_test(literal: Literal) -> TextTest:
     """Whether a text equals ``literal`` (a TEXT with wildcards, or a REGEX)."""
     if literal.kind is LiteralKind.REGEX:
         assert literal.regex is not None
-        search = literal.regex.search
-        return lambda s: search(s) is not None
+        return literal.regex.found
     text = literal.text
     prefix_any, suffix_any = text.startswith("*"), text.endswith("*")
     core = text[1 if prefix_any else 0 : len(text) - 1 if suffix_any else len(text)]
