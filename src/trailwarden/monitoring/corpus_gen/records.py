@@ -1,32 +1,47 @@
-"""Writes the corpus (``corpus/TW1xx.json``): ``python -m trailwarden.monitoring.corpus_gen``.
+"""CloudTrail records for the corpus: principals, API calls, console sign-ins.
 
-Deterministic: event ids are UUID5s of their content and times are fixed, so running it
-again gives the committed files byte for byte. Record shape: "CloudTrail record contents"
+Deterministic: a record's time and ids derive from its number (UUID5s of its content), and
+numbering starts again at 0 for every corpus (:func:`restart_numbering`), so the same
+samples give the same bytes. Record shape: "CloudTrail record contents"
 (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from itertools import count, cycle
-from pathlib import Path
 from typing import Any
 
-from .catalog import CLASSES
+__all__ = [
+    "ACCOUNT",
+    "REGIONS",
+    "Json",
+    "assumed_role",
+    "console_login",
+    "each",
+    "federated",
+    "iam_user",
+    "reads",
+    "record",
+    "request_for",
+    "restart_numbering",
+    "root",
+    "sample",
+]
 
 ACCOUNT = "111122223333"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "sa-east-1")
 _T0 = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
-_SEQ = count()
+_SEQ = count()  # the number of the next record
 _CLI = "aws-cli/2.15.30 Python/3.11.8 Linux/6.1.79 exe/x86_64.amzn.2023 prompt/off"
 _BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0"
 Json = dict[str, Any]
 
 
 def iam_user(name: str = "alice") -> Json:
+    """The ``userIdentity`` of an IAM user."""
     return {
         "type": "IAMUser",
         "principalId": "AIDA" + name.upper().ljust(17, "X"),
@@ -40,6 +55,7 @@ def iam_user(name: str = "alice") -> Json:
 def assumed_role(
     role: str = "AWSReservedSSO_AdministratorAccess_0123abcd", session: str = "dana"
 ) -> Json:
+    """The ``userIdentity`` of an assumed role session (IAM Identity Center by default)."""
     role_arn = f"arn:aws:iam::{ACCOUNT}:role/{role}"
     return {
         "type": "AssumedRole",
@@ -61,6 +77,7 @@ def assumed_role(
 
 
 def federated(name: str = "ops-bot") -> Json:
+    """The ``userIdentity`` of a federated user (GetFederationToken)."""
     return {
         "type": "FederatedUser",
         "principalId": f"{ACCOUNT}:{name}",
@@ -81,6 +98,7 @@ def federated(name: str = "ops-bot") -> Json:
 
 
 def root(**extra: Any) -> Json:
+    """The ``userIdentity`` of the root user; ``extra`` adds fields (``invokedBy``)."""
     return {
         "type": "Root",
         "principalId": ACCOUNT,
@@ -89,6 +107,12 @@ def root(**extra: Any) -> Json:
         "accessKeyId": "ASIAEXAMPLEROOTKEY01",
         **extra,
     }
+
+
+def restart_numbering() -> None:
+    """Number the next record 0, as the first record of a corpus is."""
+    global _SEQ
+    _SEQ = count()
 
 
 PRINCIPALS: tuple[Callable[[], Json], ...] = (
@@ -154,6 +178,7 @@ def record(
 def console_login(
     who: Json, *, mfa: str = "No", ok: bool = True, region: str = "us-east-1"
 ) -> Json:
+    """A ``ConsoleLogin`` sign-in event, successful or failed, with or without MFA."""
     return record(
         "ConsoleLogin",
         "signin",
@@ -212,11 +237,12 @@ _REQUEST: dict[str, Json] = {
 }
 
 
-def _request(name: str) -> Json:
+def request_for(name: str) -> Json:
+    """Plausible request parameters for an API call named ``name``."""
     return _REQUEST.get(name, {"resourceId": f"example-{name[:12].lower()}"})
 
 
-def _each(names: tuple[str, ...], service: str, *, regional: bool = True) -> list[Json]:
+def each(names: tuple[str, ...], service: str, *, regional: bool = True) -> list[Json]:
     """One positive per event name, rotating principals (and regions for regional services)."""
     who, where = cycle(PRINCIPALS), cycle(REGIONS)
     out = []
@@ -224,409 +250,27 @@ def _each(names: tuple[str, ...], service: str, *, regional: bool = True) -> lis
         principal = root() if i == 2 else next(who)()  # the root user does it once
         region = next(where) if regional else "us-east-1"
         out.append(
-            _s(
+            sample(
                 f"{name} by a {principal['type']}",
                 record(
-                    name, service, principal, region=region, request=_request(name), response={}
+                    name, service, principal, region=region, request=request_for(name), response={}
                 ),
             )
         )
     return out
 
 
-def _s(note: str, rec: Json) -> Json:
+def sample(note: str, rec: Json) -> Json:
+    """A corpus entry: the record, and why it is there."""
     return {"note": note, "record": rec}
 
 
-def _reads(service: str, *names: str) -> list[Json]:
+def reads(service: str, *names: str) -> list[Json]:
+    """One read-only call per name (negatives: reads change nothing)."""
     return [
-        _s(
+        sample(
             f"read-only {n}",
             record(n, service, assumed_role(), region=REGIONS[i % 5], request={}, response=None),
         )
         for i, n in enumerate(names)
     ]
-
-
-def samples() -> dict[str, tuple[list[Json], list[Json]]]:
-    """class id -> (positives, negatives)."""
-    denied = "User: arn:aws:iam::111122223333:user/alice is not authorized to perform this action"
-    ec2_denied = (
-        "You are not authorized to perform this operation. "
-        "Encoded authorization failure message: EXAMPLE"
-    )
-    by_id = {c.id: c for c in CLASSES}
-    s3_agent = "[aws-cli/2.15.30 Python/3.11.8 Linux/6.1.79 exe/x86_64.amzn.2023]"
-    service_identity = {"type": "AWSService", "invokedBy": "delivery.logs.amazonaws.com"}
-    out: dict[str, tuple[list[Json], list[Json]]] = {
-        "TW101": (
-            [
-                _s(
-                    "EC2 call denied (Client.UnauthorizedOperation)",
-                    record(
-                        "RunInstances",
-                        "ec2",
-                        iam_user(),
-                        region="us-east-1",
-                        error=("Client.UnauthorizedOperation", ec2_denied),
-                    ),
-                ),
-                _s(
-                    "EC2 call denied (UnauthorizedOperation)",
-                    record(
-                        "CreateVpc",
-                        "ec2",
-                        federated(),
-                        region="sa-east-1",
-                        error=("UnauthorizedOperation", ec2_denied),
-                    ),
-                ),
-                _s(
-                    "EC2 call denied to an assumed role",
-                    record(
-                        "TerminateInstances",
-                        "ec2",
-                        assumed_role(),
-                        region="ap-southeast-2",
-                        error=("Client.UnauthorizedOperation", ec2_denied),
-                    ),
-                ),
-                _s(
-                    "S3 management call denied (AccessDenied)",
-                    record(
-                        "GetBucketPolicy",
-                        "s3",
-                        assumed_role(),
-                        region="eu-west-1",
-                        error=("AccessDenied", "Access Denied"),
-                        request={"bucketName": "example-data"},
-                        agent=s3_agent,
-                    ),
-                ),
-                _s(
-                    "IAM call denied (AccessDenied)",
-                    record("ListUsers", "iam", federated(), error=("AccessDenied", denied)),
-                ),
-                _s(
-                    "KMS call denied (AccessDeniedException)",
-                    record(
-                        "CreateKey",
-                        "kms",
-                        iam_user("bob"),
-                        region="us-west-2",
-                        error=("AccessDeniedException", denied),
-                    ),
-                ),
-                _s(
-                    "Lambda call denied (AccessDeniedException)",
-                    record(
-                        "ListFunctions20150331",
-                        "lambda",
-                        iam_user(),
-                        region="eu-west-1",
-                        error=("AccessDeniedException", denied),
-                    ),
-                ),
-                _s(
-                    "root user denied by a bucket policy",
-                    record(
-                        "PutBucketPolicy",
-                        "s3",
-                        root(),
-                        region="us-west-2",
-                        error=("AccessDenied", "Access Denied"),
-                        agent=s3_agent,
-                    ),
-                ),
-            ],
-            [
-                _s(
-                    "HeadBucket AccessDenied (CIS excludes HeadBucket)",
-                    record(
-                        "HeadBucket",
-                        "s3",
-                        assumed_role(),
-                        region="eu-west-1",
-                        error=("AccessDenied", "Access Denied"),
-                        agent=s3_agent,
-                    ),
-                ),
-                _s(
-                    "AccessDenied from delivery.logs.amazonaws.com (log delivery probing a bucket)",
-                    record(
-                        "GetBucketAcl",
-                        "s3",
-                        service_identity,
-                        region="us-east-1",
-                        error=("AccessDenied", "Access Denied"),
-                        source_ip="delivery.logs.amazonaws.com",
-                        agent="delivery.logs.amazonaws.com",
-                    ),
-                ),
-                _s(
-                    "successful call",
-                    record(
-                        "DescribeInstances", "ec2", iam_user(), region="us-east-1", response=None
-                    ),
-                ),
-                _s(
-                    "throttled call (not an authorization failure)",
-                    record(
-                        "DescribeInstances",
-                        "ec2",
-                        assumed_role(),
-                        region="us-west-2",
-                        error=("Client.RequestLimitExceeded", "Request limit exceeded."),
-                    ),
-                ),
-                _s(
-                    "missing bucket (not an authorization failure)",
-                    record(
-                        "GetBucketPolicy",
-                        "s3",
-                        iam_user(),
-                        region="eu-west-1",
-                        error=("NoSuchBucketPolicy", "The bucket policy does not exist"),
-                        agent=s3_agent,
-                    ),
-                ),
-            ],
-        ),
-        "TW102": (
-            [
-                _s(
-                    f"console sign-in without MFA by IAM user {u}",
-                    console_login(iam_user(u), region=r),
-                )
-                for u, r in (
-                    ("alice", "us-east-1"),
-                    ("bob", "eu-west-1"),
-                    ("carol", "ap-southeast-2"),
-                )
-            ],
-            [
-                _s("console sign-in with MFA", console_login(iam_user(), mfa="Yes")),
-                _s(
-                    "console sign-in with MFA in another region",
-                    console_login(iam_user("bob"), mfa="Yes", region="eu-west-1"),
-                ),
-                _s(
-                    "API call (not a console sign-in)",
-                    record("GetCallerIdentity", "sts", iam_user(), response={}),
-                ),
-            ],
-        ),
-        "TW103": (
-            [
-                _s("root console sign-in", console_login(root(), mfa="Yes")),
-                _s(
-                    "root creates an access key",
-                    record(
-                        "CreateAccessKey",
-                        "iam",
-                        root(),
-                        request={},
-                        response={"accessKey": {"status": "Active"}},
-                    ),
-                ),
-                _s(
-                    "root API call in eu-west-1",
-                    record("DescribeInstances", "ec2", root(), region="eu-west-1"),
-                ),
-                _s(
-                    "root changes a bucket policy in ap-southeast-2",
-                    record(
-                        "PutBucketPolicy",
-                        "s3",
-                        root(),
-                        region="ap-southeast-2",
-                        request=_request("PutBucketPolicy"),
-                        agent=s3_agent,
-                    ),
-                ),
-                _s(
-                    "root call denied",
-                    record("ListUsers", "iam", root(), error=("AccessDenied", "denied by SCP")),
-                ),
-            ],
-            [
-                _s(
-                    "root event invoked by an AWS service (invokedBy set)",
-                    record(
-                        "DescribeTrustedAdvisorChecks",
-                        "support",
-                        root(invokedBy="support.amazonaws.com"),
-                        source_ip="support.amazonaws.com",
-                        agent="support.amazonaws.com",
-                    ),
-                ),
-                _s(
-                    "AwsServiceEvent attributed to the root account",
-                    record(
-                        "SharedSnapshotCopyInitiated",
-                        "ec2",
-                        {"type": "Root", "accountId": ACCOUNT},
-                        region="eu-west-1",
-                        event_type="AwsServiceEvent",
-                        source_ip="ec2.amazonaws.com",
-                        agent="ec2.amazonaws.com",
-                    ),
-                ),
-                _s("IAM user API call", record("DescribeInstances", "ec2", iam_user())),
-            ],
-        ),
-    }
-    # Classes defined by event names: every name is a positive; reads are negatives.
-    named: dict[str, tuple[str, bool, list[Json]]] = {
-        "TW104": (
-            "iam",
-            False,
-            _reads(
-                "iam",
-                "GetPolicy",
-                "GetRolePolicy",
-                "ListAttachedRolePolicies",
-                "SimulatePrincipalPolicy",
-            ),
-        ),
-        "TW105": (
-            "cloudtrail",
-            True,
-            _reads(
-                "cloudtrail",
-                "DescribeTrails",
-                "GetTrailStatus",
-                "GetEventSelectors",
-                "LookupEvents",
-            ),
-        ),
-        "TW107": (
-            "kms",
-            True,
-            _reads("kms", "DescribeKey", "ListKeys")
-            + [
-                _s("re-enabling a key", record("EnableKey", "kms", iam_user(), region="eu-west-1")),
-                _s(
-                    "cancelling a scheduled deletion",
-                    record("CancelKeyDeletion", "kms", iam_user(), region="us-west-2"),
-                ),
-            ],
-        ),
-        "TW108": (
-            "s3",
-            True,
-            _reads("s3", "GetBucketPolicy", "GetBucketAcl", "ListBuckets", "GetBucketLifecycle"),
-        ),
-        "TW109": (
-            "config",
-            True,
-            _reads(
-                "config",
-                "DescribeConfigurationRecorders",
-                "DescribeDeliveryChannels",
-                "DescribeConfigurationRecorderStatus",
-            ),
-        ),
-        "TW110": (
-            "ec2",
-            True,
-            _reads("ec2", "DescribeSecurityGroups", "DescribeSecurityGroupRules"),
-        ),
-        "TW111": ("ec2", True, _reads("ec2", "DescribeNetworkAcls")),
-        "TW112": (
-            "ec2",
-            True,
-            _reads("ec2", "DescribeInternetGateways", "DescribeCustomerGateways"),
-        ),
-        "TW113": (
-            "ec2",
-            True,
-            _reads("ec2", "DescribeRouteTables")
-            + [
-                _s(
-                    "API Gateway's CreateRoute (not a VPC route)",
-                    record(
-                        "CreateRoute",
-                        "apigateway",
-                        iam_user(),
-                        region="eu-west-1",
-                        request={"apiId": "a1b2c3d4e5", "routeKey": "GET /items"},
-                    ),
-                ),
-                _s(
-                    "API Gateway's DeleteRoute",
-                    record(
-                        "DeleteRoute",
-                        "apigateway",
-                        assumed_role(),
-                        region="us-west-2",
-                        request={"apiId": "a1b2c3d4e5", "routeId": "r1s2t3"},
-                    ),
-                ),
-            ],
-        ),
-        "TW114": (
-            "ec2",
-            True,
-            _reads("ec2", "DescribeVpcs", "DescribeVpcAttribute", "DescribeVpcPeeringConnections"),
-        ),
-        "TW115": (
-            "organizations",
-            False,
-            _reads("organizations", "DescribeOrganization", "ListAccounts")
-            + [
-                _s(
-                    "IAM's CreatePolicy (not Organizations)",
-                    record("CreatePolicy", "iam", iam_user(), request={"policyName": "app"}),
-                )
-            ],
-        ),
-    }
-    for class_id, (service, regional, negatives) in named.items():
-        out[class_id] = (_each(by_id[class_id].event_names, service, regional=regional), negatives)
-    out["TW106"] = (
-        [
-            _s("failed console sign-in by an IAM user", console_login(iam_user(), ok=False)),
-            _s(
-                "failed console sign-in by the root user",
-                console_login(root(), ok=False, region="eu-west-1"),
-            ),
-            _s(
-                "failed console sign-in, user name hidden by AWS",
-                console_login(
-                    {
-                        "type": "IAMUser",
-                        "principalId": "",
-                        "accountId": ACCOUNT,
-                        "accessKeyId": "",
-                        "userName": "HIDDEN_DUE_TO_SECURITY_REASONS",
-                    },
-                    ok=False,
-                    region="ap-southeast-2",
-                ),
-            ),
-        ],
-        [
-            _s("successful console sign-in", console_login(iam_user(), mfa="Yes")),
-            _s(
-                "successful console sign-in without MFA",
-                console_login(iam_user("bob"), region="eu-west-1"),
-            ),
-        ],
-    )
-    return dict(sorted(out.items()))
-
-
-def write(directory: Path) -> list[Path]:
-    written = []
-    for class_id, (positives, negatives) in samples().items():
-        path = directory / f"{class_id}.json"
-        body = {"id": class_id, "positives": positives, "negatives": negatives}
-        path.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
-
-
-if __name__ == "__main__":  # pragma: no cover
-    for p in write(Path(__file__).parent / "corpus"):
-        print(p)
