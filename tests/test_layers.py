@@ -10,10 +10,13 @@ terminal outside ``cli/``.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,9 @@ import pytest
 import trailwarden
 
 PACKAGE = Path(trailwarden.__file__).parent
-PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = ROOT / "pyproject.toml"
+ARCHITECTURE = ROOT / "ARCHITECTURE.md"
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 MAX_LINES = 300
 
@@ -224,3 +229,31 @@ def test_modules_stay_small() -> None:
         if len(lines) > MAX_LINES and not exempt:
             too_long[str(path.relative_to(PACKAGE))] = len(lines)
     assert too_long == {}
+
+
+def test_architecture_explains_every_contract() -> None:
+    contracts = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    assert [c["id"] for c in contracts["contracts"] if f"`{c['id']}`" not in text] == []
+
+
+def test_architecture_names_only_files_that_exist() -> None:
+    # Every `path.py`, `dir/` or `file.json` it names is in the repository (a `<name>` is
+    # any name), so that the page cannot describe a layout that has moved on.
+    files = [
+        str(p.relative_to(ROOT))
+        for folder in ("src", "tests", "tools", "policies", ".ci")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ] + [p.name for p in ROOT.iterdir() if p.is_file()]
+    named = re.findall(
+        r"`([\w./<>*-]+(?:\.py|\.json|\.toml|/|\.ci/run))`", ARCHITECTURE.read_text()
+    )
+    missing = []
+    for name in set(named):
+        pattern = re.sub(r"<[^>]+>", "*", name) + ("*" if name.endswith("/") else "")
+        if not any(
+            fnmatch.fnmatch(f, pattern) or fnmatch.fnmatch(f, "*/" + pattern) for f in files
+        ):
+            missing.append(name)
+    assert sorted(missing) == []
