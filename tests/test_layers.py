@@ -38,11 +38,14 @@ def _lint_imports(src: Path | None, *contracts: str) -> subprocess.CompletedProc
     if src is not None:
         # Ahead of site-packages, so the copy is analysed rather than the installed package.
         env["PYTHONPATH"] = str(src)
-    args = [str(LINT_IMPORTS), "--no-cache", "--no-logo"]
+    args = [str(LINT_IMPORTS), "--no-cache"]
     args += [a for c in contracts for a in ("--contract", c)]
-    return subprocess.run(
+    result = subprocess.run(
         args, capture_output=True, text=True, env=env, cwd=PYPROJECT.parent, check=False
     )
+    # Some versions colour their report even into a pipe.
+    result.stdout = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    return result
 
 
 def test_import_contracts_are_kept() -> None:
