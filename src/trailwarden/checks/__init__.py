@@ -1,17 +1,25 @@
 """The checks: pure functions from an :class:`~trailwarden.inventory.Inventory` to findings.
 
-Per trail, TW001–TW007 (:mod:`.trail`; TW003 in :mod:`.delivery_role`); per account, TW010
-(:mod:`.account`) and TW101–TW115 (:mod:`.monitoring`). What each check is, and the text
-``trailwarden explain`` prints: :mod:`.registry`.
+Per trail, TW001–TW007: TW001 in :mod:`.trail` (with what every trail check shares),
+TW002 and TW007 in :mod:`.log_group`, TW003 in :mod:`.delivery_role`, TW004–TW006 in
+:mod:`.trail_status`. Per account, TW010 (:mod:`.account`) and TW101–TW115
+(:mod:`.monitoring`). What each check is, and the text ``trailwarden explain`` prints:
+:mod:`.registry`. A new per-trail check is a function in its family's module, its row in
+``_PER_TRAIL`` below and its :class:`CheckSpec` in the registry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from trailwarden.checks.account import tw010
 from trailwarden.checks.delivery_role import check_delivery_role
+from trailwarden.checks.log_group import tw002, tw007
 from trailwarden.checks.monitoring import monitoring_findings
-from trailwarden.checks.registry import CHECKS, CheckOptions, CheckSpec, get_check
-from trailwarden.checks.trail import TRAIL_CHECKS, Outcome, TrailContext
+from trailwarden.checks.options import CheckOptions
+from trailwarden.checks.registry import CHECKS, CheckSpec, get_check
+from trailwarden.checks.trail import Outcome, TrailContext, tw001
+from trailwarden.checks.trail_status import tw004, tw005, tw006
 from trailwarden.findings import Finding
 from trailwarden.inventory import Inventory, Trail
 
@@ -25,7 +33,16 @@ __all__ = [
 
 # A frozen dataclass, so one shared default is safe (ruff B008 forbids the call in the signature).
 _DEFAULT_OPTIONS = CheckOptions()
-_PER_TRAIL = dict(sorted({**TRAIL_CHECKS, "TW003": check_delivery_role}.items()))
+# In check id order: a trail's findings are listed in this order.
+_PER_TRAIL: dict[str, Callable[[TrailContext], Outcome]] = {
+    "TW001": tw001,
+    "TW002": tw002,
+    "TW003": check_delivery_role,
+    "TW004": tw004,
+    "TW005": tw005,
+    "TW006": tw006,
+    "TW007": tw007,
+}
 
 
 def evaluate(inventory: Inventory, options: CheckOptions = _DEFAULT_OPTIONS) -> tuple[Finding, ...]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import click
 
-from trailwarden import __version__
 from trailwarden.cli.backtest import backtest
 from trailwarden.cli.demo import demo
 from trailwarden.cli.explain import explain
@@ -20,6 +19,7 @@ from trailwarden.cli.fix import fix
 from trailwarden.cli.rollback import rollback
 from trailwarden.cli.scan import scan
 from trailwarden.cli.test_pattern import test_pattern
+from trailwarden.version import __version__
 
 __all__ = ["cli", "main"]
 

@@ -70,6 +70,8 @@ def backtest(
     files; directories are searched for *.json, *.json.gz, *.jsonl, *.jsonl.gz and *.gz.
     """
 
+    from rich.console import Console
+
     from trailwarden.backtest import (
         backtest_files,
         cis_filters,
@@ -86,7 +88,8 @@ def backtest(
         filters += inventory_filters(load_inventory(inventory_file))
     if cis or not filters:
         filters += cis_filters()
-    with byte_progress() as (on_start, on_file):
+    # On standard error, so that it never mixes with the report on standard output.
+    with byte_progress(Console(stderr=True)) as (on_start, on_file):
         result = backtest_files(inputs, filters, examples, on_start=on_start, on_file=on_file)
     if fmt == "json":
         deliver(render_json(result), output)

@@ -65,7 +65,7 @@ class Journal:
     @classmethod
     def create(cls, path: Path, account_id: str, plan: JsonDict) -> Journal:
         """A new journal with its header; never overwrites an existing file."""
-        from trailwarden import __version__
+        from trailwarden.version import __version__
 
         try:
             # "x": exclusive create, so two applies can never share (or clobber) a journal.
