@@ -101,24 +101,30 @@ def test_malformed_file_is_skipped_and_reported(tmp_path: Path) -> None:
     assert report["skipped_count"] == 3
     skipped = {Path(s["path"]).name: s["reason"] for s in report["skipped"]}
     assert set(skipped) == {"broken.json.gz", "garbage.json", "digest.json"}
-    assert "Records" in skipped["digest.json"]
+    assert "digest file" in skipped["digest.json"]
     table = run("backtest", tmp_path, "--pattern", STOP)
     assert table.exit_code == 0
-    assert "Skipped 3 file(s)" in table.stdout and "garbage.json" in table.stdout
+    assert "Skipped 3 files:" in table.stdout and "garbage.json" in table.stdout
 
 
 def test_json_lines_with_a_bad_line_keeps_the_good_ones(tmp_path: Path) -> None:
     path = tmp_path / "e.jsonl"
-    path.write_bytes(orjson.dumps(record("StopLogging")) + b"\n{oops\n")
-    reader = LogReader([path])
-    assert len(list(reader.records())) == 1
-    assert reader.skipped[0].reason == "1 malformed line(s) left out"
+    good = orjson.dumps(record("StopLogging"))
+    path.write_bytes(good + b"\n{oops\n" + good + b"\n")
+    reader = LogReader([str(path)])
+    assert len(list(reader.records())) == 2
+    [left_out] = reader.left_out
+    assert (left_out.line, left_out.count) == (2, 1)
+    assert left_out.reason.startswith("not JSON: ") and "column 2" in left_out.reason
 
 
-def test_unreadable_path_is_a_one_sentence_error(tmp_path: Path) -> None:
-    result = run("backtest", tmp_path / "missing.json.gz")
-    assert result.exit_code == 2
-    assert "Cannot read" in result.stderr and "missing.json.gz" in result.stderr
+def test_missing_path_is_skipped_and_reported(tmp_path: Path) -> None:
+    good = s3_file(tmp_path / "good.json.gz", [record("StopLogging")])
+    report = run_json("backtest", good, tmp_path / "missing.json.gz", "--pattern", STOP)
+    assert report["events"] == 1
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
+        ("missing.json.gz", "no such file or directory")
+    ]
 
 
 def test_per_filter_counts_examples_and_hours(tmp_path: Path) -> None:
@@ -161,7 +167,7 @@ def test_json_output_shape(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     report = json.loads(out.read_bytes())
     assert set(report) == {"events", "files", "bytes", "seconds", "skipped_count", "skipped",
-                           "filters"}  # fmt: skip
+                           "left_out_count", "left_out", "ignored", "filters"}  # fmt: skip
     assert set(report["filters"][0]) == {"name", "pattern", "matched", "share", "first_hour",
                                          "last_hour", "per_hour", "examples"}  # fmt: skip
     assert report["filters"][0]["pattern"] == STOP

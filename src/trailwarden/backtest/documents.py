@@ -1,0 +1,226 @@
+"""Split a stream of bytes into JSON documents, however the user joined them.
+
+Users hand over one JSON document per file (an S3 delivery file), one per line (JSON
+lines, ``zcat *.json.gz``), several on one line without separators (``cat *.json`` of
+files without a final newline), or pretty-printed over many lines (``aws logs
+filter-log-events`` output). All are read with :func:`orjson.loads`, trying the
+shortest plausible document first:
+
+- the end of a document's first line (JSON lines: one parse per line);
+- the end of a line that starts with ``}`` or ``]`` (pretty-printers close a top-level
+  document at column 0);
+- the end of the data read so far once it has doubled since the last try (documents
+  joined without newlines), and the end of the input.
+
+When orjson finds content after a complete document, the document ends there and the
+rest is the next one. When orjson refuses a document that Python's :mod:`json` reads
+(a lone surrogate escape such as ``\\ud800``, ``NaN``), the latter's reading is used, as
+:func:`trailwarden.filterpattern.pattern.json_document` does for ``test-pattern``.
+Text that is not JSON is reported with its line and column, and reading resumes at the
+next line that starts a document. A document larger than ``max_bytes`` is not held in
+memory: it is reported and skipped the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from .decompress import format_size
+
+__all__ = ["Document", "Unreadable", "split_documents"]
+
+_BOM = b"\xef\xbb\xbf"
+_CONTENT = re.compile(rb"[^ \t\r\n]")  # JSON whitespace ends here
+_RESUME = re.compile(rb"\n(?=[{\[]|\xef\xbb\xbf)")  # a line that starts a document
+_FIRST_TRY = 16 << 20  # an unterminated line is first tried at this size (then doubled)
+_decoder = json.JSONDecoder()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed JSON document and the line it starts on (1-based)."""
+
+    value: Any
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Input that is not a JSON document: where it starts and why it was left out."""
+
+    line: int
+    reason: str
+
+
+Item = Document | Unreadable
+
+
+class _Splitter:
+    def __init__(self, max_bytes: int) -> None:
+        self.max = max_bytes
+        self.buf = bytearray()
+        self.line = 1  # the line buf[0] is on
+        self.tried = 0  # buf[:tried] is known to be the start of an incomplete document
+        self.scan = 0  # lines starting before buf[scan] were considered as ends
+        self.resuming: Unreadable | None = None  # skipping input after this problem
+        self.skipped_lines = 0
+
+    def feed(self, data: bytes, final: bool) -> Iterator[Item]:
+        self.buf += data
+        while True:
+            if self.resuming is not None:
+                problem = self._resume(final)
+                if problem is None:
+                    return
+                yield problem
+            self._strip()
+            if not self.buf:
+                return
+            end = self._candidate(final)
+            if end is None:
+                if len(self.buf) > self.max:
+                    self._fail(f"a JSON document larger than {format_size(self.max)}"
+                               " (--max-document-bytes)")  # fmt: skip
+                    continue
+                return
+            if end > self.max:
+                self._fail(f"a JSON document larger than {format_size(self.max)}"
+                           " (--max-document-bytes)")  # fmt: skip
+                continue
+            item = self._parse(end, final)
+            if item is not None:
+                yield item
+
+    def _strip(self) -> None:
+        while True:
+            start = _CONTENT.search(self.buf)
+            stripped = len(self.buf) if start is None else start.start()
+            if stripped:
+                self.line += self.buf.count(b"\n", 0, stripped)
+                del self.buf[:stripped]
+            if not self.buf.startswith(_BOM):
+                return
+            del self.buf[:3]
+
+    def _consume(self, end: int) -> None:
+        self.line += self.buf.count(b"\n", 0, end)
+        del self.buf[:end]
+        self.tried = self.scan = 0
+
+    def _candidate(self, final: bool) -> int | None:
+        """Where the document at buf[0] may end (see the module docstring), or None."""
+        buf = self.buf
+        while True:
+            newline = buf.find(b"\n", self.scan)
+            if newline < 0:
+                break
+            start, self.scan = self.scan, newline + 1
+            if (start == 0 or buf[start] in b"}]") and newline + 1 > self.tried:
+                return newline + 1
+        if final and len(buf) > self.tried:
+            return len(buf)
+        if len(buf) >= max(_FIRST_TRY, 2 * self.tried):
+            return len(buf)
+        return None
+
+    def _parse(self, end: int, final: bool) -> Item | None:
+        error: orjson.JSONDecodeError | None = None
+        with memoryview(self.buf) as view, view[:end] as text:
+            try:
+                value = orjson.loads(text)
+            except orjson.JSONDecodeError as exc:
+                error = exc
+        if error is None:
+            return self._found(value, end)
+        data = bytes(self.buf[:end])
+        message = error.msg
+        if message.startswith("unexpected content after document"):
+            stop = _byte_offset(data, error.pos)
+            return self._found(orjson.loads(data[:stop]), stop)
+        if message.startswith("unexpected end of data"):
+            return self._incomplete(end, final)
+        at_line_end = end == len(self.buf) or data.endswith(b"\n")
+        if not (at_line_end or final) and error.lineno > data.count(b"\n"):
+            self.tried = end  # the error is on the line still being read: wait for its end
+            return None
+        return self._fallback(data, end, final, error)
+
+    def _fallback(
+        self, data: bytes, end: int, final: bool, error: orjson.JSONDecodeError
+    ) -> Item | None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self._fail(f"not UTF-8 text (byte {exc.start + 1} of the document)")
+            return None
+        try:
+            value, stop = _decoder.raw_decode(text)
+        except json.JSONDecodeError as exc:
+            if exc.pos >= len(text.rstrip()):
+                return self._incomplete(end, final)
+            line = "" if error.lineno == 1 else f"line {self.line + error.lineno - 1}, "
+            self._fail(f"not JSON: {error.msg} ({line}column {error.colno})")
+            return None
+        except RecursionError:
+            self._fail("JSON nested too deeply to read (more than about 1,000 levels)")
+            return None
+        return self._found(value, len(text[:stop].encode("utf-8", "surrogatepass")))
+
+    def _found(self, value: Any, end: int) -> Document:
+        document = Document(value, self.line)
+        self._consume(end)
+        return document
+
+    def _incomplete(self, end: int, final: bool) -> Item | None:
+        if final and end == len(self.buf):
+            item = Unreadable(self.line, "an incomplete JSON document (the input ends inside it)")
+            self._consume(end)
+            return item
+        self.tried = end
+        return None
+
+    def _fail(self, reason: str) -> None:
+        """Leave out the document at buf[0]: skip to the next line that starts one."""
+        self.resuming = Unreadable(self.line, reason)
+        self.skipped_lines = 0
+
+    def _resume(self, final: bool) -> Unreadable | None:
+        assert self.resuming is not None
+        found = _RESUME.search(self.buf)
+        if found is None and not final:
+            keep = 1 if self.buf.endswith(b"\n") else 0  # "\n" + "{" may straddle chunks
+            drop = len(self.buf) - keep
+            self.skipped_lines += self.buf.count(b"\n", 0, drop)
+            del self.buf[:drop]
+            return None
+        drop = len(self.buf) if found is None else found.end()
+        lines = self.skipped_lines + self.buf.count(b"\n", 0, drop)
+        problem = self.resuming
+        self.line += lines
+        del self.buf[:drop]
+        self.tried = self.scan = 0
+        self.resuming = None
+        more = f"; {lines} lines left out up to the next document" if lines > 1 else ""
+        return Unreadable(problem.line, problem.reason + more)
+
+
+def _byte_offset(data: bytes, characters: int) -> int:
+    """orjson reports positions in characters; the offset in bytes of ``characters``."""
+    if data.isascii():
+        return characters
+    prefix = data.decode("utf-8", "surrogateescape")[:characters]
+    return len(prefix.encode("utf-8", "surrogateescape"))
+
+
+def split_documents(chunks: Iterable[bytes], max_bytes: int) -> Iterator[Item]:
+    """The JSON documents in ``chunks`` (and what is not one), in input order."""
+    splitter = _Splitter(max_bytes)
+    for chunk in chunks:
+        yield from splitter.feed(chunk, final=False)
+    yield from splitter.feed(b"", final=True)
