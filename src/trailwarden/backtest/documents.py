@@ -68,6 +68,7 @@ class _Splitter:
         self.line = 1  # the line buf[0] is on
         self.tried = 0  # buf[:tried] is known to be the start of an incomplete document
         self.scan = 0  # lines starting before buf[scan] were considered as ends
+        self.searched = 0  # buf[scan:searched] holds no newline
         self.resuming: Unreadable | None = None  # skipping input after this problem
         self.skipped_lines = 0
 
@@ -111,14 +112,15 @@ class _Splitter:
     def _consume(self, end: int) -> None:
         self.line += self.buf.count(b"\n", 0, end)
         del self.buf[:end]
-        self.tried = self.scan = 0
+        self.tried = self.scan = self.searched = 0
 
     def _candidate(self, final: bool) -> int | None:
         """Where the document at buf[0] may end (see the module docstring), or None."""
         buf = self.buf
         while True:
-            newline = buf.find(b"\n", self.scan)
+            newline = buf.find(b"\n", max(self.scan, self.searched))
             if newline < 0:
+                self.searched = len(buf)  # a long line: do not search it again
                 break
             start, self.scan = self.scan, newline + 1
             if (start == 0 or buf[start] in b"}]") and newline + 1 > self.tried:
@@ -138,22 +140,29 @@ class _Splitter:
                 error = exc
         if error is None:
             return self._found(value, end)
-        data = bytes(self.buf[:end])
         message = error.msg
         if message.startswith("unexpected content after document"):
+            data = bytes(self.buf[:end])
             stop = _byte_offset(data, error.pos)
             return self._found(orjson.loads(data[:stop]), stop)
         if message.startswith("unexpected end of data"):
             return self._incomplete(end, final)
-        at_line_end = end == len(self.buf) or data.endswith(b"\n")
-        if not (at_line_end or final) and error.lineno > data.count(b"\n"):
-            self.tried = end  # the error is on the line still being read: wait for its end
+        at_line_end = end == len(self.buf) or self.buf[end - 1] == 0x0A
+        if not (at_line_end or final) and error.pos >= end - 64:
+            # The error may be where the data read so far was cut (between the two
+            # escapes of a surrogate pair): judge it once its line has ended.
+            self.tried = end
             return None
-        return self._fallback(data, end, final, error)
+        if _json_may_read(message, self.buf, error.pos):
+            return self._fallback(bytes(self.buf[:end]), end, final, error)
+        line = "" if error.lineno == 1 else f"line {self.line + error.lineno - 1}, "
+        self._fail(f"not JSON: {message} ({line}column {error.colno})")
+        return None
 
     def _fallback(
         self, data: bytes, end: int, final: bool, error: orjson.JSONDecodeError
     ) -> Item | None:
+        """Python's json reads what orjson refuses: lone surrogate escapes, NaN."""
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -161,14 +170,14 @@ class _Splitter:
             return None
         try:
             value, stop = _decoder.raw_decode(text)
+        except RecursionError:
+            self._fail("JSON nested deeper than 1,024 levels")
+            return None
         except json.JSONDecodeError as exc:
             if exc.pos >= len(text.rstrip()):
                 return self._incomplete(end, final)
             line = "" if error.lineno == 1 else f"line {self.line + error.lineno - 1}, "
             self._fail(f"not JSON: {error.msg} ({line}column {error.colno})")
-            return None
-        except RecursionError:
-            self._fail("JSON nested too deeply to read (more than about 1,000 levels)")
             return None
         return self._found(value, len(text[:stop].encode("utf-8", "surrogatepass")))
 
@@ -204,10 +213,19 @@ class _Splitter:
         problem = self.resuming
         self.line += lines
         del self.buf[:drop]
-        self.tried = self.scan = 0
+        self.tried = self.scan = self.searched = 0
         self.resuming = None
         more = f"; {lines} lines left out up to the next document" if lines > 1 else ""
         return Unreadable(problem.line, problem.reason + more)
+
+
+def _json_may_read(message: str, buf: bytearray, position: int) -> bool:
+    """Whether Python's json may read what orjson refused with ``message``."""
+    if "surrogate" in message:
+        return True
+    # NaN, Infinity and -Infinity: orjson reports the character where they start (for
+    # ASCII text the position is also the byte offset; otherwise this only costs a try).
+    return bytes(buf[position : position + 1]) in (b"N", b"I", b"-")
 
 
 def _byte_offset(data: bytes, characters: int) -> int:

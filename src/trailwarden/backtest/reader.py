@@ -61,7 +61,7 @@ class Limits:
     # WhatIsCloudTrail-Limits.html), so these leave room for concatenated files while
     # bounding what a gzip bomb can cost.
     max_file_bytes: int = 1 << 30
-    max_document_bytes: int = 256 << 20
+    max_document_bytes: int = 128 << 20
 
 
 DEFAULT_LIMITS = Limits()

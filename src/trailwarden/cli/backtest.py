@@ -70,7 +70,7 @@ def parse_size(ctx: click.Context, param: click.Parameter, value: str) -> int:
 @click.option(
     "--max-document-bytes",
     callback=parse_size,
-    default="256M",
+    default="128M",
     show_default=True,
     help="Leave out a JSON document (an S3 log file, a line) larger than this.",
 )
