@@ -244,3 +244,18 @@ def test_splitter_returns_every_document_however_joined(
     items = list(split_documents(pieces, 1 << 20))
     assert [i.value for i in items if isinstance(i, Document)] == docs
     assert not [i for i in items if isinstance(i, Unreadable)]
+
+
+@pytest.mark.parametrize("tail", [b"", b"\n"])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_document_cut_short_is_reported_not_dropped(
+    tmp_path: Path, tail: bytes, indent: int | None
+) -> None:
+    good = orjson.dumps(record())
+    text = json.dumps({"Records": [record()]}, indent=indent).encode()
+    cut = text[: text.index(b",", 150) + 1]  # after a value, as a download cut short
+    report = replay(write(tmp_path / "cut.json", good + b"\n" + cut + tail))
+    assert report["events"] == 1
+    [left_out] = report["left_out"]
+    assert (left_out["line"], left_out["count"]) == (2, 1)
+    assert left_out["reason"] == "an incomplete JSON document (the input ends inside it)"

@@ -8,7 +8,7 @@ shortest plausible document first:
 
 - the end of a document's first line (JSON lines: one parse per line);
 - the end of a line that starts with ``}`` or ``]`` (pretty-printers close a top-level
-  document at column 0);
+  document at column 0), once the data has doubled since the last try;
 - the end of the data read so far once it has doubled since the last try (documents
   joined without newlines), and the end of the input.
 
@@ -123,9 +123,13 @@ class _Splitter:
                 self.searched = len(buf)  # a long line: do not search it again
                 break
             start, self.scan = self.scan, newline + 1
-            if (start == 0 or buf[start] in b"}]") and newline + 1 > self.tried:
+            if start == 0 and self.tried == 0:
                 return newline + 1
-        if final and len(buf) > self.tried:
+            # Only once the data has doubled since the last try, so that a document whose
+            # inner lines also start at column 0 is not parsed again for each of them.
+            if buf[start] in b"}]" and newline + 1 >= 2 * self.tried:
+                return newline + 1
+        if final:
             return len(buf)
         if len(buf) >= max(_FIRST_TRY, 2 * self.tried):
             return len(buf)

@@ -157,9 +157,8 @@ def _matcher(filters: Sequence[Filter]) -> Callable[[Any], tuple[bool, ...]]:
     """record -> whether each filter matches: JSON patterns on the parsed record, the
     others on its text (see :func:`message_of`)."""
     patterns = [f.pattern for f in filters]
-    json_only = PatternSet(patterns).matches
     if all(p.kind is PatternKind.JSON for p in patterns):
-        return json_only
+        return PatternSet(patterns).matches
     textual = [i for i, p in enumerate(patterns) if p.kind is not PatternKind.JSON]
     structured = [i for i, p in enumerate(patterns) if p.kind is PatternKind.JSON]
     json_set = PatternSet(patterns[i] for i in structured).matches
