@@ -229,19 +229,20 @@ _RECORDS = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.one_of(_RECORDS.map(lambda r: {"Records": r}), _RECORDS), min_size=1, max_size=5),
     st.sampled_from([None, 0, 2]),
     st.sampled_from(["\n", "", " ", "\r\n", "\n\n"]),
     st.integers(min_value=1, max_value=64),
+    st.sampled_from([1, 32, 1 << 20]),
 )
 def test_splitter_returns_every_document_however_joined(
-    docs: list[Any], indent: int | None, separator: str, chunk: int
+    docs: list[Any], indent: int | None, separator: str, chunk: int, first_try: int
 ) -> None:
     text = separator.join(json.dumps(d, indent=indent) for d in docs).encode()
     pieces = [text[i : i + chunk] for i in range(0, len(text), chunk)]
-    items = list(split_documents(pieces, 1 << 20))
+    items = list(split_documents(pieces, 1 << 20, first_try))
     assert [i.value for i in items if isinstance(i, Document)] == docs
     assert not [i for i in items if isinstance(i, Unreadable)]
 
@@ -259,3 +260,31 @@ def test_a_document_cut_short_is_reported_not_dropped(
     [left_out] = report["left_out"]
     assert (left_out["line"], left_out["count"]) == (2, 1)
     assert left_out["reason"] == "an incomplete JSON document (the input ends inside it)"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_RECORDS.map(lambda r: {"Records": r}), st.text("abc xyz", min_size=1)),
+        min_size=1,
+        max_size=8,
+    ),  # fmt: skip
+    st.integers(min_value=1, max_value=64),
+    st.sampled_from([1, 32, 1 << 20]),
+)
+def test_splitter_keeps_every_good_line_around_bad_ones(
+    lines: list[Any], chunk: int, first_try: int
+) -> None:
+    text = "\n".join(f"x{line}" if isinstance(line, str) else json.dumps(line) for line in lines)
+    data = text.encode()
+    pieces = [data[i : i + chunk] for i in range(0, len(data), chunk)]
+    items = list(split_documents(pieces, 1 << 20, first_try))
+    assert [i.value for i in items if isinstance(i, Document)] == [
+        line for line in lines if not isinstance(line, str)
+    ]
+    # one problem per run of bad lines, at the run's first line
+    assert [i.line for i in items if isinstance(i, Unreadable)] == [
+        n + 1
+        for n, line in enumerate(lines)
+        if isinstance(line, str) and (n == 0 or not isinstance(lines[n - 1], str))
+    ]

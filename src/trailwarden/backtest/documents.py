@@ -62,8 +62,9 @@ Item = Document | Unreadable
 
 
 class _Splitter:
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, first_try: int) -> None:
         self.max = max_bytes
+        self.first_try = first_try
         self.buf = bytearray()
         self.line = 1  # the line buf[0] is on
         self.tried = 0  # buf[:tried] is known to be the start of an incomplete document
@@ -131,7 +132,7 @@ class _Splitter:
                 return newline + 1
         if final:
             return len(buf)
-        if len(buf) >= max(_FIRST_TRY, 2 * self.tried):
+        if len(buf) >= max(self.first_try, 2 * self.tried):
             return len(buf)
         return None
 
@@ -240,9 +241,35 @@ def _byte_offset(data: bytes, characters: int) -> int:
     return len(prefix.encode("utf-8", "surrogateescape"))
 
 
-def split_documents(chunks: Iterable[bytes], max_bytes: int) -> Iterator[Item]:
-    """The JSON documents in ``chunks`` (and what is not one), in input order."""
-    splitter = _Splitter(max_bytes)
+def split_documents(
+    chunks: Iterable[bytes], max_bytes: int, first_try: int = _FIRST_TRY
+) -> Iterator[Item]:
+    """The JSON documents in ``chunks`` (and what is not one), in input order.
+
+    ``first_try``: input held whole before splitting, and the size at which a line still
+    being read is first tried (tests make it small to exercise the splitting).
+    """
+    splitter = _Splitter(max_bytes, first_try)
+    held: list[bytes] | None = []
+    size = 0
     for chunk in chunks:
+        if held is not None:
+            # Most files are one document (an S3 delivery file): hold a small file whole
+            # and parse it once, as bytes, before splitting anything.
+            held.append(chunk)
+            size += len(chunk)
+            if size < min(first_try, max_bytes):
+                continue
+            chunk, held = b"".join(held), None
         yield from splitter.feed(chunk, final=False)
-    yield from splitter.feed(b"", final=True)
+    if held is None:
+        yield from splitter.feed(b"", final=True)
+        return
+    data = b"".join(held)
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        yield from splitter.feed(data, final=True)
+        return
+    start = _CONTENT.search(data)
+    yield Document(value, 1 if start is None else 1 + data.count(b"\n", 0, start.start()))
