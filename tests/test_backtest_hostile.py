@@ -153,8 +153,21 @@ def test_symlink_loop_and_dangling_link_are_skipped_not_fatal(tmp_path: Path) ->
     assert reasons == {
         "dangling.json.gz": "a dangling symbolic link: its target does not exist",
         "loop.json": "a symbolic link loop: the link never reaches a file",
-        "back": "a directory already searched (linked twice)",
+        "back": "a directory already searched (named twice, or a link to it)",
     }
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.json", s3_body([record()]))
+    (tmp_path / "alias.json").symlink_to(good)
+    report = run_json("backtest", tmp_path, good, "--pattern", STOP)
+    assert report["events"] == 1
+    # alias.json comes first in the directory; good.json there and named again are the same
+    reason = "the same file as one already read (named twice, or a link to it)"
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
+        ("good.json", reason),
+        ("good.json", reason),
+    ]
 
 
 def test_unreadable_subdirectory_is_skipped_not_fatal(tmp_path: Path) -> None:

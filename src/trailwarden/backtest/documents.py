@@ -37,7 +37,6 @@ __all__ = ["Document", "Unreadable", "split_documents"]
 
 _BOM = b"\xef\xbb\xbf"
 _CONTENT = re.compile(rb"[^ \t\r\n]")  # JSON whitespace ends here
-_RESUME = re.compile(rb"\n(?=[{\[]|\xef\xbb\xbf)")  # a line that starts a document
 _FIRST_TRY = 16 << 20  # an unterminated line is first tried at this size (then doubled)
 _decoder = json.JSONDecoder()
 
@@ -205,19 +204,30 @@ class _Splitter:
         self.skipped_lines = 0
 
     def _resume(self, final: bool) -> Unreadable | None:
+        """Drop input up to the next line that starts a document (None: need more)."""
         assert self.resuming is not None
-        found = _RESUME.search(self.buf)
-        if found is None and not final:
-            keep = 1 if self.buf.endswith(b"\n") else 0  # "\n" + "{" may straddle chunks
-            drop = len(self.buf) - keep
-            self.skipped_lines += self.buf.count(b"\n", 0, drop)
-            del self.buf[:drop]
+        buf = self.buf
+        lines = 0
+        newline = buf.find(b"\n")  # memchr: fast even through a gigabyte of junk
+        while newline >= 0:
+            after = bytes(buf[newline + 1 : newline + 4])
+            if after[:1] in (b"{", b"[") or after == _BOM:
+                break
+            if not final and len(after) < 3 and _BOM.startswith(after):
+                self.skipped_lines += lines  # what follows this newline is not read yet
+                del buf[:newline]
+                return None
+            lines += 1
+            newline = buf.find(b"\n", newline + 1)
+        if newline < 0 and not final:
+            self.skipped_lines += lines
+            del buf[:]
             return None
-        drop = len(self.buf) if found is None else found.end()
-        lines = self.skipped_lines + self.buf.count(b"\n", 0, drop)
+        drop = len(buf) if newline < 0 else newline + 1
+        lines += self.skipped_lines + (newline >= 0)
         problem = self.resuming
         self.line += lines
-        del self.buf[:drop]
+        del buf[:drop]
         self.tried = self.scan = self.searched = 0
         self.resuming = None
         more = f"; {lines} lines left out up to the next document" if lines > 1 else ""

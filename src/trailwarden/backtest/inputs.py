@@ -98,7 +98,7 @@ def find_log_files(inputs: Sequence[str]) -> Discovery:
     ``*.json.gz``, ``*.jsonl``, ``*.jsonl.gz`` and ``*.gz``.
     """
     found = Discovery()
-    visited: set[tuple[int, int]] = set()
+    visited: set[tuple[int, int]] = set()  # directories searched and files found
     for path in inputs:
         if path == STDIN:
             found.files.append(LogFile(STDIN, 0))
@@ -111,7 +111,7 @@ def find_log_files(inputs: Sequence[str]) -> Discovery:
         if stat.S_ISDIR(info.st_mode):
             _walk(path, info, visited, found)
         elif stat.S_ISREG(info.st_mode):
-            found.files.append(LogFile(path, info.st_size))
+            _add_file(path, info, visited, found)
         else:
             found.skipped.append(Skipped(path, not_regular_reason(info.st_mode)))
     return found
@@ -125,7 +125,8 @@ def _walk(root: str, info: os.stat_result, visited: set[tuple[int, int]], found:
         if key in visited:
             # A link back to a directory already searched: reading it again would count
             # its files twice (or loop forever).
-            found.skipped.append(Skipped(directory, "a directory already searched (linked twice)"))
+            reason = "a directory already searched (named twice, or a link to it)"
+            found.skipped.append(Skipped(directory, reason))
             continue
         visited.add(key)
         try:
@@ -150,10 +151,23 @@ def _walk(root: str, info: os.stat_result, visited: set[tuple[int, int]], found:
             elif not entry.name.endswith(LOG_SUFFIXES):
                 found.ignored += 1
             elif stat.S_ISREG(entry_info.st_mode):
-                found.files.append(LogFile(entry.path, entry_info.st_size))
+                _add_file(entry.path, entry_info, visited, found)
             else:
                 found.skipped.append(Skipped(entry.path, not_regular_reason(entry_info.st_mode)))
         pending.extend(reversed(subdirectories))  # depth first, in name order
+
+
+def _add_file(
+    path: str, info: os.stat_result, visited: set[tuple[int, int]], found: Discovery
+) -> None:
+    key = (info.st_dev, info.st_ino)
+    if key in visited:
+        # Read once: a file named twice (or linked) would count its events twice.
+        reason = "the same file as one already read (named twice, or a link to it)"
+        found.skipped.append(Skipped(path, reason))
+        return
+    visited.add(key)
+    found.files.append(LogFile(path, info.st_size))
 
 
 def open_log_file(path: str) -> BinaryIO:
