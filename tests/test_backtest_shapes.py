@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +290,25 @@ def test_splitter_keeps_every_good_line_around_bad_ones(
         for n, line in enumerate(lines)
         if isinstance(line, str) and (n == 0 or not isinstance(lines[n - 1], str))
     ]
+
+
+@pytest.mark.parametrize("joiner", [b"", b"\n"], ids=["run-together", "one-per-line"])
+def test_memory_stays_flat_through_a_large_concatenation(tmp_path: Path, joiner: bytes) -> None:
+    # 120 delivery files of 500 records (~70 MB): far more than is held at once.
+    body = s3_body(records(500, stop_every=50))
+    path = tmp_path / "all.json"
+    with path.open("wb") as out:
+        for _ in range(120):
+            out.write(body + joiner)
+    measure = (
+        "import resource, runpy, sys\n"
+        "try:\n    runpy.run_module('trailwarden', run_name='__main__')\n"
+        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    args = ["backtest", str(path), "--pattern", STOP, "--format", "json"]
+    done = subprocess.run([sys.executable, "-c", measure, *args], capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["events"], matched(report)) == (120 * 500, 120 * 10)
+    assert int(done.stderr.splitlines()[-1]) / 1024 < 200  # peak RSS, MB

@@ -9,8 +9,9 @@ shortest plausible document first:
 - the end of a document's first line (JSON lines: one parse per line);
 - the end of a line that starts with ``}`` or ``]`` (pretty-printers close a top-level
   document at column 0), once the data has doubled since the last try;
-- the end of the data read so far once it has doubled since the last try (documents
-  joined without newlines), and the end of the input.
+- between ``}`` and ``{`` (compact documents joined without newlines);
+- the end of the data read so far once it has doubled since the last try, and the end of
+  the input.
 
 When orjson finds content after a complete document, the document ends there and the
 rest is the next one. When orjson refuses a document that Python's :mod:`json` reads
@@ -69,6 +70,7 @@ class _Splitter:
         self.tried = 0  # buf[:tried] is known to be the start of an incomplete document
         self.scan = 0  # lines starting before buf[scan] were considered as ends
         self.searched = 0  # buf[scan:searched] holds no newline
+        self.joint = 0  # where to look for the next "}{"
         self.resuming: Unreadable | None = None  # skipping input after this problem
         self.skipped_lines = 0
 
@@ -112,7 +114,7 @@ class _Splitter:
     def _consume(self, end: int) -> None:
         self.line += self.buf.count(b"\n", 0, end)
         del self.buf[:end]
-        self.tried = self.scan = self.searched = 0
+        self.tried = self.scan = self.searched = self.joint = 0
 
     def _candidate(self, final: bool) -> int | None:
         """Where the document at buf[0] may end (see the module docstring), or None."""
@@ -129,6 +131,13 @@ class _Splitter:
             # inner lines also start at column 0 is not parsed again for each of them.
             if buf[start] in b"}]" and newline + 1 >= 2 * self.tried:
                 return newline + 1
+        # Compact documents run together (`cat *.json`): "}{" is where one ends, unless it
+        # is inside a string (then the document is incomplete there, and the next is tried).
+        joint = buf.find(b"}{", max(self.joint, self.tried - 1))
+        if joint >= 0:
+            self.joint = joint + 1
+            return joint + 1
+        self.joint = max(len(buf) - 1, 0)
         if final:
             return len(buf)
         if len(buf) >= max(self.first_try, 2 * self.tried):
@@ -146,9 +155,10 @@ class _Splitter:
             return self._found(value, end)
         message = error.msg
         if message.startswith("unexpected content after document"):
-            data = bytes(self.buf[:end])
-            stop = _byte_offset(data, error.pos)
-            return self._found(orjson.loads(data[:stop]), stop)
+            stop = _byte_offset(self.buf, error.pos)
+            with memoryview(self.buf) as view, view[:stop] as text:
+                value = orjson.loads(text)
+            return self._found(value, stop)
         if message.startswith("unexpected end of data"):
             return self._incomplete(end, final)
         at_line_end = end == len(self.buf) or self.buf[end - 1] == 0x0A
@@ -228,7 +238,7 @@ class _Splitter:
         problem = self.resuming
         self.line += lines
         del buf[:drop]
-        self.tried = self.scan = self.searched = 0
+        self.tried = self.scan = self.searched = self.joint = 0
         self.resuming = None
         more = f"; {lines} lines left out up to the next document" if lines > 1 else ""
         return Unreadable(problem.line, problem.reason + more)
@@ -243,11 +253,12 @@ def _json_may_read(message: str, buf: bytearray, position: int) -> bool:
     return bytes(buf[position : position + 1]) in (b"N", b"I", b"-")
 
 
-def _byte_offset(data: bytes, characters: int) -> int:
+def _byte_offset(buf: bytearray, characters: int) -> int:
     """orjson reports positions in characters; the offset in bytes of ``characters``."""
-    if data.isascii():
+    if buf[:characters].isascii():
         return characters
-    prefix = data.decode("utf-8", "surrogateescape")[:characters]
+    # A character is 1 to 4 bytes of UTF-8.
+    prefix = bytes(buf[: 4 * characters]).decode("utf-8", "surrogateescape")[:characters]
     return len(prefix.encode("utf-8", "surrogateescape"))
 
 
