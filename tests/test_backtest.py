@@ -241,3 +241,24 @@ def test_library_streams_and_counts_files(tmp_path: Path) -> None:
     result = backtest_files([tmp_path], pattern_filters([STOP]), on_file=sizes.append)
     assert (result.events, result.files, len(sizes)) == (6, 3, 3)
     assert sum(sizes) == result.bytes
+
+
+@pytest.mark.parametrize("size", ["0", "lots", "-5", "1.5G"])
+def test_a_cap_that_is_not_a_size_exits_2(tmp_path: Path, size: str) -> None:
+    path = s3_file(tmp_path / "a.json.gz", [record("StopLogging")])
+    result = run("backtest", path, "--max-file-bytes", size)
+    assert result.exit_code == 2
+    assert "is not a size such as 512M or 2G" in result.stderr
+
+
+@pytest.mark.parametrize(("size", "skipped"), [("4096", "4 KiB"), ("2K", "2 KiB"), ("1MiB", None)])
+def test_caps_take_binary_units(tmp_path: Path, size: str, skipped: str | None) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(orjson.dumps({"Records": [record("StopLogging")] * 40}))  # ~11 KB
+    small = s3_file(tmp_path / "small.json", [record("StopLogging")], gz=False)  # < 1 KB
+    report = run_json("backtest", big, small, "--max-document-bytes", size)
+    assert report["events"] == (1 if skipped else 41)
+    if skipped:
+        assert report["skipped"][0]["reason"] == (
+            f"line 1: a JSON document larger than {skipped} (--max-document-bytes)"
+        )
