@@ -50,14 +50,17 @@ def run_process(*args: str | Path, unprivileged: bool = False) -> subprocess.Com
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
-def gzip_bomb(path: Path, expanded: int, prefix: bytes = b"", filler: bytes = b"\0") -> Path:
+def gzip_bomb(
+    path: Path, expanded: int, prefix: bytes = b"", filler: bytes = b"\0", suffix: bytes = b""
+) -> Path:
     """A gzip file that expands to ``expanded`` bytes of ``filler``, written in pieces."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    block = filler * (1 << 20)
+    block = filler * ((1 << 20) // len(filler))
     with path.open("wb") as out:
         out.write(packer.compress(prefix))
-        for _ in range(expanded >> 20):
+        for _ in range(expanded // len(block)):
             out.write(packer.compress(block))
+        out.write(packer.compress(suffix))
         out.write(packer.flush())
     return path
 
@@ -254,3 +257,25 @@ def test_control_characters_from_outside_are_escaped_in_the_table(tmp_path: Path
     assert "evil\\x0a\\x1b[2J\\x1b]0;owned\\x07" in out.replace("\n", "")
     # every line of output comes from trailwarden, none from a forged newline
     assert not [line for line in out.splitlines() if line.startswith(("\x1b", "[2J", "]0;"))]
+
+
+def test_a_document_that_would_parse_to_gigabytes_is_refused(tmp_path: Path) -> None:
+    # 100 MiB of {"":0} objects (a 100 KB gzip file) would parse to ~3 GB of dicts; the
+    # size cap (128 MiB) allows it, the memory estimate does not.
+    bomb = gzip_bomb(tmp_path / "dicts.json.gz", 100 << 20, b"[", b'{"":0},', b"{}]")
+    good = write(tmp_path / "good.json", s3_body([record()]))
+    measure = (
+        "import resource, runpy, sys\n"
+        "try:\n    runpy.run_module('trailwarden', run_name='__main__')\n"
+        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    args = ["backtest", str(bomb), str(good), "--pattern", STOP, "--format", "json"]
+    done = subprocess.run([sys.executable, "-c", measure, *args], capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["events"] == 1
+    [skipped] = report["skipped"]
+    assert skipped["reason"].startswith("line 1: a JSON document that would take about ")
+    assert skipped["reason"].endswith("(more than 8 times --max-document-bytes)")
+    assert int(done.stderr.splitlines()[-1]) / 1024 < 600

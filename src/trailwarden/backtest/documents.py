@@ -19,7 +19,8 @@ rest is the next one. When orjson refuses a document that Python's :mod:`json` r
 :func:`trailwarden.filterpattern.pattern.json_document` does for ``test-pattern``.
 Text that is not JSON is reported with its line and column, and reading resumes at the
 next line that starts a document. A document larger than ``max_bytes`` is not held in
-memory: it is reported and skipped the same way.
+memory, nor one whose parsed objects would take too much of it (:mod:`.memory`): it is
+reported and skipped the same way.
 """
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ from typing import Any
 import orjson
 
 from .decompress import format_size
+from .memory import too_costly
 
 __all__ = ["Document", "Unreadable", "split_documents"]
 
 _BOM = b"\xef\xbb\xbf"
 _CONTENT = re.compile(rb"[^ \t\r\n]")  # JSON whitespace ends here
-_FIRST_TRY = 16 << 20  # an unterminated line is first tried at this size (then doubled)
+_HOLD = 16 << 20  # a file up to this size is held whole and parsed once
+_FIRST_TRY = 64 << 20  # a line still being read is first tried at this size (then doubled)
 _decoder = json.JSONDecoder()
 
 
@@ -145,6 +148,10 @@ class _Splitter:
         return None
 
     def _parse(self, end: int, final: bool) -> Item | None:
+        costly = too_costly(self.buf, end, self.max)
+        if costly is not None:
+            self._fail(costly)
+            return None
         error: orjson.JSONDecodeError | None = None
         with memoryview(self.buf) as view, view[:end] as text:
             try:
@@ -267,10 +274,11 @@ def split_documents(
 ) -> Iterator[Item]:
     """The JSON documents in ``chunks`` (and what is not one), in input order.
 
-    ``first_try``: input held whole before splitting, and the size at which a line still
-    being read is first tried (tests make it small to exercise the splitting).
+    ``first_try``: the size at which a line still being read is first tried, and at most
+    what is held whole before splitting (tests make it small to exercise the splitting).
     """
     splitter = _Splitter(max_bytes, first_try)
+    hold = min(first_try, _HOLD, max_bytes)
     held: list[bytes] | None = []
     size = 0
     for chunk in chunks:
@@ -279,7 +287,7 @@ def split_documents(
             # and parse it once, as bytes, before splitting anything.
             held.append(chunk)
             size += len(chunk)
-            if size < min(first_try, max_bytes):
+            if size < hold:
                 continue
             chunk, held = b"".join(held), None
         yield from splitter.feed(chunk, final=False)
@@ -287,10 +295,13 @@ def split_documents(
         yield from splitter.feed(b"", final=True)
         return
     data = b"".join(held)
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        yield from splitter.feed(data, final=True)
-        return
-    start = _CONTENT.search(data)
-    yield Document(value, 1 if start is None else 1 + data.count(b"\n", 0, start.start()))
+    if too_costly(data, len(data), max_bytes) is None:
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass  # several documents, or none: the splitter says which
+        else:
+            start = _CONTENT.search(data)
+            yield Document(value, 1 if start is None else 1 + data.count(b"\n", 0, start.start()))
+            return
+    yield from splitter.feed(data, final=True)

@@ -37,6 +37,8 @@ from typing import Any
 
 import orjson
 
+from .memory import too_costly
+
 __all__ = ["LeftOut", "records_in"]
 
 _DIGEST_KEYS = ("digestStartTime", "digestEndTime", "digestS3Bucket")
@@ -142,6 +144,10 @@ def _lambda_payload(awslogs: dict[str, Any], max_bytes: int) -> Iterator[Any]:
     if not inflater.eof:
         yield LeftOut('an "awslogs" payload that is truncated or expands beyond '
                       "--max-document-bytes")  # fmt: skip
+        return
+    costly = too_costly(payload, len(payload), max_bytes)
+    if costly is not None:
+        yield LeftOut(f'an "awslogs" payload that is {costly}')
         return
     document = _parse(payload)
     if isinstance(document, LeftOut):
