@@ -277,5 +277,5 @@ def test_a_document_that_would_parse_to_gigabytes_is_refused(tmp_path: Path) -> 
     assert report["events"] == 1
     [skipped] = report["skipped"]
     assert skipped["reason"].startswith("line 1: a JSON document that would take about ")
-    assert skipped["reason"].endswith("(more than 8 times --max-document-bytes)")
+    assert skipped["reason"].endswith("(more than 10 times --max-document-bytes)")
     assert int(done.stderr.splitlines()[-1]) / 1024 < 600

@@ -3,17 +3,17 @@
 A parsed document takes several times its size: about 7× for CloudTrail records, but
 some 35× for text such as ``[{"":0},{"":0},...]`` (each 7 bytes become a dict of ~230),
 so a 130 KB gzip file of that would take gigabytes under a size cap alone. Documents are
-therefore also refused when their estimated parsed size exceeds
-:data:`MEMORY_FACTOR` × ``--max-document-bytes``, which CloudTrail records never reach.
-Counting braces, brackets and quotes runs at memory speed, and only documents large
-enough to matter are counted.
+therefore also refused when their estimated parsed size exceeds :data:`MEMORY_FACTOR` ×
+``--max-document-bytes``, which CloudTrail records (estimated at about 7.5×) do not
+reach. Counting braces, brackets and quotes runs at memory speed, and only documents
+large enough to matter are counted.
 """
 
 from __future__ import annotations
 
 __all__ = ["MEMORY_FACTOR", "too_costly"]
 
-MEMORY_FACTOR = 8
+MEMORY_FACTOR = 10
 _PER_CONTAINER = 200  # bytes of a small dict or list and its slot in its parent
 _PER_QUOTE = 50  # half a string object and its slot
 _WORST_RATIO = 50  # no JSON text parses to more than this many times its size
