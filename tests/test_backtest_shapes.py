@@ -312,3 +312,14 @@ def test_memory_stays_flat_through_a_large_concatenation(tmp_path: Path, joiner:
     report = json.loads(done.stdout)
     assert (report["events"], matched(report)) == (120 * 500, 120 * 10)
     assert int(done.stderr.splitlines()[-1]) / 1024 < 200  # peak RSS, MB
+
+
+def test_past_100_skipped_files_the_count_stays_complete(tmp_path: Path) -> None:
+    write(tmp_path / "good.json", s3_body([record()]))
+    for i in range(105):
+        write(tmp_path / f"junk-{i:03d}.json", b"junk")
+    report = replay(tmp_path)
+    assert (report["skipped_count"], len(report["skipped"])) == (105, 100)
+    table = run("backtest", tmp_path, "--pattern", STOP)
+    assert "Skipped 105 files:" in table.stdout
+    assert "… and 5 more files, not listed" in table.stdout

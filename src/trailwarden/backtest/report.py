@@ -180,7 +180,7 @@ def render_table(result: BacktestResult, console: Console) -> None:
 
 def _more(console: Console, count: int, what: str) -> None:
     if count > 0:
-        console.print(Text(f"  … and {count:,} more {what} (see --format json)"))
+        console.print(Text(f"  … and {count:,} more {what}, not listed"))
 
 
 def to_json(result: BacktestResult) -> dict[str, Any]:
