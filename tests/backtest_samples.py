@@ -15,12 +15,15 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 ACCOUNT = "123456789012"
 STOP = '{ $.eventName = "StopLogging" }'
@@ -185,3 +188,29 @@ def eventbridge(
         "resources": [],
         "detail": detail,
     }
+
+
+_MEASURED = """\
+import re, runpy, sys
+try:
+    runpy.run_module("trailwarden", run_name="__main__")
+finally:
+    with open("/proc/self/status") as status:
+        print(re.search(r"VmHWM:\\s*(\\d+) kB", status.read()).group(1), file=sys.stderr)
+"""
+
+
+def run_measured(
+    *args: str, timeout: float = 300
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """The CLI in its own process, and that process's peak RSS in MB.
+
+    VmHWM is the peak of the process's own memory since it started its program; getrusage's
+    ru_maxrss would include the test runner's size at fork.
+    """
+    if not Path("/proc/self/status").exists():
+        pytest.skip("peak memory is read from /proc (Linux)")
+    done = subprocess.run([sys.executable, "-c", _MEASURED, *args], capture_output=True,
+                          text=True, timeout=timeout)  # fmt: skip
+    lines = done.stderr.splitlines()
+    return done, int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else float("inf")

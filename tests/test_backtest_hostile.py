@@ -18,7 +18,7 @@ import orjson
 import pytest
 from click.testing import CliRunner, Result
 
-from backtest_samples import STOP, record, s3_body, write
+from backtest_samples import STOP, record, run_measured, s3_body, write
 from trailwarden.cli import cli
 from trailwarden.collect.inventory_file import save_inventory
 from trailwarden.filterpattern import compile_pattern
@@ -80,19 +80,11 @@ def test_gzip_bomb_under_the_default_caps_keeps_memory_bounded(tmp_path: Path) -
     # One 300 MiB string: the default document cap (128 MiB) stops it; the run stays far
     # below what holding it (and parsing it) would take.
     bomb = gzip_bomb(tmp_path / "bomb.json.gz", 300 << 20, b'{"Records": [{"a": "', b"x")
-    # The CLI's process reports its own peak RSS (KiB on Linux) on its last stderr line.
-    measure = (
-        "import resource, runpy, sys\n"
-        "try:\n    runpy.run_module('trailwarden', run_name='__main__')\n"
-        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
-    )
-    args = ["backtest", str(bomb), "--pattern", STOP, "--format", "json"]
-    done = subprocess.run([sys.executable, "-c", measure, *args], capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    done, peak_mb = run_measured("backtest", str(bomb), "--pattern", STOP, "--format", "json")
     assert done.returncode == 2, done.stderr
     [skipped] = json.loads(done.stdout)["skipped"]
     assert skipped["reason"] == "line 1: a JSON document larger than 128 MiB (--max-document-bytes)"
-    assert int(done.stderr.splitlines()[-1]) / 1024 < 600
+    assert peak_mb < 600
 
 
 def test_a_huge_line_is_left_out_and_the_next_lines_are_read(tmp_path: Path) -> None:
@@ -264,18 +256,13 @@ def test_a_document_that_would_parse_to_gigabytes_is_refused(tmp_path: Path) -> 
     # size cap (128 MiB) allows it, the memory estimate does not.
     bomb = gzip_bomb(tmp_path / "dicts.json.gz", 100 << 20, b"[", b'{"":0},', b"{}]")
     good = write(tmp_path / "good.json", s3_body([record()]))
-    measure = (
-        "import resource, runpy, sys\n"
-        "try:\n    runpy.run_module('trailwarden', run_name='__main__')\n"
-        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    done, peak_mb = run_measured(
+        "backtest", str(bomb), str(good), "--pattern", STOP, "--format", "json"
     )
-    args = ["backtest", str(bomb), str(good), "--pattern", STOP, "--format", "json"]
-    done = subprocess.run([sys.executable, "-c", measure, *args], capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["events"] == 1
     [skipped] = report["skipped"]
     assert skipped["reason"].startswith("line 1: a JSON document that would take about ")
     assert skipped["reason"].endswith("(more than 10 times --max-document-bytes)")
-    assert int(done.stderr.splitlines()[-1]) / 1024 < 600
+    assert peak_mb < 600

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from backtest_samples import (
     lookup_events,
     record,
     records,
+    run_measured,
     s3_body,
     subscription_payload,
     write,
@@ -300,18 +299,11 @@ def test_memory_stays_flat_through_a_large_concatenation(tmp_path: Path, joiner:
     with path.open("wb") as out:
         for _ in range(120):
             out.write(body + joiner)
-    measure = (
-        "import resource, runpy, sys\n"
-        "try:\n    runpy.run_module('trailwarden', run_name='__main__')\n"
-        "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
-    )
-    args = ["backtest", str(path), "--pattern", STOP, "--format", "json"]
-    done = subprocess.run([sys.executable, "-c", measure, *args], capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+    done, peak_mb = run_measured("backtest", str(path), "--pattern", STOP, "--format", "json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert (report["events"], matched(report)) == (120 * 500, 120 * 10)
-    assert int(done.stderr.splitlines()[-1]) / 1024 < 200  # peak RSS, MB
+    assert peak_mb < 200
 
 
 def test_past_100_skipped_files_the_count_stays_complete(tmp_path: Path) -> None:
