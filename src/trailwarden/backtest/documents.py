@@ -89,16 +89,12 @@ class _Splitter:
             if not self.buf:
                 return
             end = self._candidate(final)
-            if end is None:
-                if len(self.buf) > self.max:
-                    self._fail(f"a JSON document larger than {format_size(self.max)}"
-                               " (--max-document-bytes)")  # fmt: skip
-                    continue
-                return
-            if end > self.max:
-                self._fail(f"a JSON document larger than {format_size(self.max)}"
-                           " (--max-document-bytes)")  # fmt: skip
+            if (len(self.buf) if end is None else end) > self.max:
+                self._fail(f"a JSON document larger than {format_size(self.max)} "
+                           "(--max-document-bytes)")  # fmt: skip
                 continue
+            if end is None:
+                return
             item = self._parse(end, final)
             if item is not None:
                 yield item
