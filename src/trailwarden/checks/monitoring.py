@@ -21,6 +21,7 @@ from trailwarden.arns import parse_log_group_arn
 from trailwarden.checks.monitoring_alarms import Chain, Group, alarm_chains, rank
 from trailwarden.checks.monitoring_text import remediation
 from trailwarden.checks.registry import CHECKS
+from trailwarden.checks.security_hub_text import with_security_hub_verdict
 from trailwarden.checks.trail import Outcome
 from trailwarden.errors import FilterPatternError
 from trailwarden.filterpattern import CompiledPattern, compile_pattern
@@ -228,6 +229,7 @@ def _no_filter(
 
 def _finding(cls: EventClass, inventory: Inventory, region: str, outcome: Outcome) -> Finding:
     spec = CHECKS[cls.id]
+    outcome = with_security_hub_verdict(cls.id, outcome)
     return Finding(
         check_id=cls.id,
         title=spec.title,
