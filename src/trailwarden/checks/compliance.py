@@ -80,20 +80,24 @@ FRAMEWORKS: dict[str, Framework] = {
 }
 
 # CIS control numbers per check and version (versions absent: the check maps to nothing).
-_INTEGRATED = {"1.2": ("2.4",), **dict.fromkeys(("1.3", "1.4", "1.5", "2.0"), ("3.4",))}
-_ENABLED = {"1.2": ("2.1", "2.4"), **dict.fromkeys(("1.3", "1.4", "1.5", "2.0"), ("3.1", "3.4"))}
+Controls = dict[str, tuple[str, ...]]
+_INTEGRATED: Controls = {"1.2": ("2.4",), **dict.fromkeys(("1.3", "1.4", "1.5", "2.0"), ("3.4",))}
+_ENABLED: Controls = {
+    "1.2": ("2.1", "2.4"),
+    **dict.fromkeys(("1.3", "1.4", "1.5", "2.0"), ("3.1", "3.4")),
+}
 _ENABLED.update(dict.fromkeys(("3.0", "4.0", "5.0"), ("3.1",)))
 
 
-def _monitoring_cis(n: int) -> dict[str, tuple[str, ...]]:
-    out = dict.fromkeys(("1.3", "1.4", "1.5", "2.0", "3.0", "4.0", "5.0"), (f"4.{n}",))
+def _monitoring_cis(n: int) -> Controls:
+    out: Controls = dict.fromkeys(("1.3", "1.4", "1.5", "2.0", "3.0", "4.0", "5.0"), (f"4.{n}",))
     out["6.0"] = (f"5.{n}",)
     if n <= 14:  # v1.2 has no Organizations control
         out["1.2"] = (f"3.{n}",)
     return out
 
 
-_CIS: dict[str, dict[str, tuple[str, ...]]] = {
+_CIS: dict[str, Controls] = {
     **{f"TW00{i}": _INTEGRATED for i in range(1, 7)},
     "TW010": _ENABLED,
     **{cls.id: _monitoring_cis(int(cls.id[2:]) - 100) for cls in CLASSES},

@@ -92,7 +92,7 @@ def cis_exact_pattern(check_id: str) -> str | None:
 def differs_from_security_hub(check_id: str, pattern: str) -> bool:
     """Whether Security Hub will fail ``pattern`` for ``check_id`` because its text is not
     CIS's (False when Security Hub has no control for the class)."""
-    texts = EXACT_TEXTS.get(check_id)
+    texts = EXACT_TEXTS.get(check_id, ())
     return bool(texts) and _squeezed(pattern) not in {_squeezed(t) for t in texts}
 
 

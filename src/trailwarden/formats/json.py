@@ -5,12 +5,24 @@ Stable for consumers: fields are only ever added within a schema version.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from trailwarden.checks.compliance import references
 from trailwarden.findings import AccountInfo, Finding, Report, Status
 from trailwarden.version import __version__
 
-__all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict", "schema"]
+if TYPE_CHECKING:
+    from trailwarden.formats.base import RenderContext
+    from trailwarden.suppressions import SuppressionRule, SuppressionsResult
+
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "compliance_of",
+    "render_json",
+    "render_report",
+    "report_to_dict",
+    "schema",
+]
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -39,6 +51,33 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "location": None
         if f.location is None
         else {"file": f.location.file, "line": f.location.line},
+        "compliance": compliance_of(f.check_id),
+    }
+
+
+def compliance_of(check_id: str) -> list[dict[str, str]]:
+    """What a check evidences: ``[{"standard", "control", "requirement"}]``."""
+    return [
+        {"standard": r.standard, "control": r.control, "requirement": r.requirement}
+        for r in references(check_id)
+    ]
+
+
+def rule_to_dict(rule: SuppressionRule) -> dict[str, Any]:
+    return {
+        "check": rule.check,
+        "account": rule.account,
+        "resource": rule.resource,
+        "reason": rule.reason,
+        "expires": rule.expires.isoformat(),
+        "source": rule.source,
+    }
+
+
+def suppressions_to_dict(result: SuppressionsResult) -> dict[str, Any]:
+    return {
+        "expired": [rule_to_dict(r) for r in result.expired],
+        "unused": [rule_to_dict(r) for r in result.unused],
     }
 
 
@@ -52,9 +91,9 @@ def account_to_dict(a: AccountInfo) -> dict[str, Any]:
     }
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
+def report_to_dict(report: Report, context: RenderContext | None = None) -> dict[str, Any]:
     counts = report.counts()
-    return {
+    out = {
         "schema_version": REPORT_SCHEMA_VERSION,
         "tool": {"name": "trailwarden", "version": __version__},
         "generated_at": report.generated_at.isoformat(),
@@ -68,14 +107,25 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "duration_s": report.stats.duration_s,
         },
     }
+    if context is not None and context.framework is not None:
+        out["framework"] = context.framework.id
+    if context is not None and context.suppressions is not None:
+        out["suppressions"] = suppressions_to_dict(context.suppressions)
+    return out
+
+
+def render_report(report: Report, context: RenderContext) -> bytes:
+    """The JSON report of ``report`` (``--format json``)."""
+    import orjson
+
+    data = report_to_dict(report, context)
+    return bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
 def render_json(report: Report) -> bytes:
-    import orjson
+    from trailwarden.formats.base import RenderContext
 
-    return bytes(
-        orjson.dumps(report_to_dict(report), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    )
+    return render_report(report, RenderContext())
 
 
 def schema() -> dict[str, Any]:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-__all__ = ["count"]
+__all__ = ["count", "help_url"]
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
     """``n`` and the noun in the number it calls for (``plural`` defaults to ``singular + "s"``)."""
     return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def help_url(references: tuple[str, ...]) -> str | None:
+    """The first documentation URL among a check's references (its ``helpUri``)."""
+    for ref in references:
+        for word in ref.split():
+            if word.startswith("https://"):
+                return word
+    return None
