@@ -11,6 +11,7 @@ The tree::
     ├── FilterPatternError       a CloudWatch Logs filter pattern that cannot be compiled
     │   └── FilterPatternSyntaxError  (trailwarden.filterpattern): position + what was expected
     ├── JournalError             an apply journal that cannot be written, read or parsed
+    ├── SecurityHubError         findings that Security Hub did not take (scan --security-hub)
     └── UsageError               any other bad argument
 
 Failures to *evaluate* a check (AccessDenied on one API call, say) are not errors:
@@ -26,6 +27,7 @@ __all__ = [
     "FilterPatternError",
     "InventoryFileError",
     "JournalError",
+    "SecurityHubError",
     "UnknownCheckError",
     "UnknownRegionError",
     "UsageError",
@@ -58,6 +60,10 @@ class UnknownCheckError(Error):
 
 class JournalError(Error):
     """An apply journal that cannot be created, read, appended to or parsed."""
+
+
+class SecurityHubError(Error):
+    """Findings that could not be imported into (or archived in) Security Hub."""
 
 
 class FilterPatternError(Error):

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import click
 
-from trailwarden.cli.common import emit, handle_errors
+from trailwarden.cli.common import handle_errors
 from trailwarden.cli.options import check_options, common_scan_options
+from trailwarden.cli.report_output import Output, framework_selection, output_options, publish
 
 __all__ = ["demo"]
 
 
 @click.command()
 @common_scan_options
+@output_options
 @click.option(
     "--serve",
     is_flag=True,
@@ -28,6 +30,9 @@ def demo(
     min_retention_days: int,
     checks: tuple[str, ...],
     monitoring: bool,
+    output_dir: Path | None,
+    suppressions_file: Path | None,
+    framework: str | None,
     serve: bool,
 ) -> None:
     """Scan a simulated account on loopback and plan its fix: no credentials, no network.
@@ -40,14 +45,21 @@ def demo(
     from trailwarden.demo.run import run_demo
 
     options = check_options(max_delivery_age, min_retention_days, checks, monitoring)
-    interactive = fmt == "table" and output is None
+    options, chosen = framework_selection(options, framework)
+    out = Output(fmt, output, output_dir, suppressions_file, chosen)
+    out.chosen()  # a bad --format or --output is exit 2 before the simulation starts
+    interactive = fmt == "table" and output is None and output_dir is None
     if interactive:
         click.echo(
             "Starting a simulated AWS on 127.0.0.1 (moto) and scanning its two accounts over HTTP…",
             err=True,
         )
     result = run_demo(options)
-    emit(result.report, fmt, output)
+    from dataclasses import replace
+
+    from trailwarden.remediate.render.json import plan_to_dict
+
+    publish(result.report, replace(out, plan=plan_to_dict(result.plan)))
     if interactive:
         from rich.console import Console
         from rich.text import Text

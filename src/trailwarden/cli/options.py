@@ -71,16 +71,17 @@ def common_scan_options(func: F) -> F:
             click.option(
                 "--format",
                 "fmt",
-                type=click.Choice(["table", "json"]),
                 default="table",
                 show_default=True,
-                help="Output format.",
+                metavar="F[,F…]",
+                help="table, json, ocsf, asff, sarif, junit, csv, html; several (comma-"
+                "separated) with --output-dir.",
             ),
             click.option(
                 "--output",
                 "-o",
                 type=click.Path(dir_okay=False, path_type=Path),
-                help="Write the report to FILE instead of standard output.",
+                help="Write the report to FILE instead of standard output (one format).",
             ),
             click.option(
                 "--max-delivery-age",

@@ -7,7 +7,7 @@ given to rich as ``Text`` (never as markup).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import groupby
 from typing import TYPE_CHECKING, assert_never
 
@@ -49,7 +49,9 @@ def _group_key(f: Finding) -> tuple[str, str]:
     return (f.account_id, f.region)
 
 
-def render_table(report: Report, console: Console) -> None:
+def render_table(report: Report, console: Console, labels: Mapping[str, str] | None = None) -> None:
+    """Findings by account, region and resource; ``labels``: a check's name in the
+    selected framework (``TW103 CIS v2.0 4.3``)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -74,8 +76,14 @@ def render_table(report: Report, console: Console) -> None:
                 status = Text(f.status.value, style=status_style(f.status))
                 if f.status in (Status.FAIL, Status.ERROR):
                     status.append(f" {f.severity.value.lower()}", style="dim")
+                message = Text(printable(f.message))
+                if f.suppressed is not None:
+                    status.append(" suppressed", style="yellow")
+                    note = f" [suppressed until {f.suppressed.expires}: {f.suppressed.reason}]"
+                    message.append(printable(note), style="yellow")
+                check = (labels or {}).get(f.check_id, f.check_id)
                 # Text(): AWS messages may contain "[...]", which rich would read as markup.
-                table.add_row(Text(printable(f.check_id)), status, Text(printable(f.message)))
+                table.add_row(Text(printable(check)), status, message)
             console.print(table)
             console.print()
     counts = report.counts()

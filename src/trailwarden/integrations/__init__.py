@@ -1,0 +1,1 @@
+"""Sending a report where security teams already look (AWS Security Hub)."""
