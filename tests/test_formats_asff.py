@@ -75,6 +75,15 @@ def test_ids_are_stable_across_runs_and_product_arn_is_the_owners_default_produc
         assert f["GeneratorId"] == "trailwarden/" + f["ProductFields"]["trailwarden/CheckId"]
 
 
+def test_an_account_findings_id_does_not_change_with_the_region_of_its_verdict():
+    report = sample_report()
+    f = next(f for f in report.findings if f.check_id == "TW103")
+    moved = replace(f, region="global", status=Status.FAIL)
+    assert (
+        asff_finding(f, report.generated_at)["Id"] == asff_finding(moved, report.generated_at)["Id"]
+    )
+
+
 def test_related_requirements_and_suppression_are_carried():
     _, findings = rendered()
     root = next(

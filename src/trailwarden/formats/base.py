@@ -101,9 +101,14 @@ def parse_formats(value: str) -> list[Format]:
 
 def finding_uid(f: Finding) -> str:
     """A finding's stable id: the same check on the same resource gives the same id on
-    every run (``trailwarden/<account>/<region>/<check>/<sha256 of the resource id>``)."""
+    every run (``trailwarden/<account>/<region>/<check>/<sha256 of the resource id>``).
+
+    The region is the resource's (its ARN's), ``global`` for an account: an account
+    finding's ``region`` says where its verdict was reached, which changes with it."""
+    arn = parse_arn(f.resource_id)
+    region = arn.region if arn is not None and arn.region else "global"
     digest = hashlib.sha256(f.resource_id.encode("utf-8")).hexdigest()
-    return f"trailwarden/{f.account_id}/{f.region}/{f.check_id}/{digest}"
+    return f"trailwarden/{f.account_id}/{region}/{f.check_id}/{digest}"
 
 
 def partition_of(f: Finding) -> str:
