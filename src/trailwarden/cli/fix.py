@@ -64,6 +64,14 @@ __all__ = ["fix"]
     help="Subscribe this address to the alarms' topic (it must confirm the subscription).",
 )
 @click.option(
+    "--filter-text",
+    type=click.Choice(["corrected", "cis-exact"]),
+    default="corrected",
+    show_default=True,
+    help="TW101–TW115 filters: CIS's patterns corrected (catch what CIS means), or the exact "
+    "CIS text Security Hub's CloudWatch.1–14 compare (refused where that text is wrong).",
+)
+@click.option(
     "--format",
     "fmt",
     default="text",
@@ -99,6 +107,7 @@ def fix(
     monitoring: bool,
     alarm_topic_arn: str | None,
     alarm_email: str | None,
+    filter_text: str,
     fmt: str,
     output: Path | None,
     do_apply: bool,
@@ -133,6 +142,7 @@ def fix(
         checks=only,
         alarm_topic_arn=alarm_topic_arn,
         alarm_email=alarm_email,
+        filter_text=filter_text,
     )
     factory = open_factory(profile=profile, endpoint_url=endpoint_url, patience=patience(timeout))
     planned = plan_fix(

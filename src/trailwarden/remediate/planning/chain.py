@@ -104,7 +104,8 @@ class ChainWork:
 
     # -- the steps ---------------------------------------------------------------------------
     def _put_filter(self, cls: EventClass, filters: LogGroupFilters) -> bool:
-        new = ml.new_filter(cls, self.ref.key, self.ref.region)
+        exact = self.options.filter_text == "cis-exact"
+        new = ml.new_filter(cls, self.ref.key, self.ref.region, exact)
         old = next((f for f in filters.filters if f.name == new.name), None)
         partial = [f.name for f in filters.filters if f.name != new.name and ml.meant_for(f, cls)]
         left = (

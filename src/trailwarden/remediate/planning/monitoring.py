@@ -19,7 +19,10 @@ from trailwarden.inventory import Inventory, Trail
 from trailwarden.monitoring import CLASSES_BY_ID
 from trailwarden.remediate.model import Action, Skip, Step
 from trailwarden.remediate.planning.chain import ChainWork
-from trailwarden.remediate.planning.monitoring_links import MONITORING_ORDER
+from trailwarden.remediate.planning.monitoring_links import (
+    MONITORING_ORDER,
+    exact_text_problems,
+)
 from trailwarden.remediate.planning.options import FixOptions
 
 __all__ = ["MonitoringPlan", "plan_monitoring"]
@@ -61,6 +64,11 @@ def plan_monitoring(
         if f.status is Status.ERROR
     ]
     todo = [CLASSES_BY_ID[f.check_id] for f in failing if f.status is Status.FAIL]
+    if options.filter_text == "cis-exact" and (wrong := exact_text_problems(todo)):
+        raise UsageError(
+            f"--filter-text cis-exact cannot write {', '.join(wrong)}; leave "
+            "--filter-text out for the corrected patterns, or leave those classes out with --check."
+        )
     tw010 = findings.get("TW010")
     trail = _qualifying_trail(inventory, tw010)
     ref = parse_log_group_arn(trail.config.log_group_arn or "") if trail and trail.config else None

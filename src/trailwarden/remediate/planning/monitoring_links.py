@@ -65,10 +65,30 @@ def alarm_arn(partition: str, region: str, account: str, name: str) -> str:
     return f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"
 
 
-def new_filter(cls: EventClass, group_key: str, region: str) -> MetricFilter:
-    """The filter trailwarden puts for ``cls``: the corrected CIS pattern, its metric."""
+def new_filter(cls: EventClass, group_key: str, region: str, exact: bool = False) -> MetricFilter:
+    """The filter trailwarden puts for ``cls``: the corrected CIS pattern (or, ``exact``,
+    the CIS text Security Hub compares: see :func:`exact_text_problems`), its metric."""
+    from trailwarden.checks.security_hub_text import cis_exact_pattern
+
+    pattern = (cis_exact_pattern(cls.id) if exact else None) or cls.pattern
     transformation = MetricTransformation(cls.metric_name, cls.namespace, "1")
-    return MetricFilter(group_key, region, filter_name(cls), cls.pattern, (transformation,))
+    return MetricFilter(group_key, region, filter_name(cls), pattern, (transformation,))
+
+
+def exact_text_problems(classes: list[EventClass]) -> list[str]:
+    """Why ``--filter-text cis-exact`` cannot serve some of ``classes``: no Security Hub
+    control (no text to match), or a CIS text that misses events of the class (judged by
+    the same engine as the checks)."""
+    from trailwarden.checks.security_hub_text import cis_exact_pattern
+
+    out = []
+    for cls in classes:
+        text = cis_exact_pattern(cls.id)
+        if text is None:
+            out.append(f"{cls.id} (no Security Hub control)")
+        elif missed := filter_verdict(text, cls.id)[0]:
+            out.append(f"{cls.id} (CIS's text misses {missed[0].record.get('eventName')})")
+    return out
 
 
 def new_alarm(arn: str, region: str, after: dict[str, Any]) -> Alarm:

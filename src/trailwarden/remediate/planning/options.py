@@ -9,7 +9,9 @@ from trailwarden.arns import parse_arn
 from trailwarden.errors import UsageError
 from trailwarden.remediate.policies import RETENTION_DAYS, log_group_name_problem
 
-__all__ = ["FixOptions"]
+__all__ = ["FILTER_TEXTS", "FixOptions"]
+
+FILTER_TEXTS = ("corrected", "cis-exact")
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,16 @@ class FixOptions:
     checks: frozenset[str] | None = None  # check ids; None: every check
     alarm_topic_arn: str | None = None  # SNS topic for the TW101–TW115 alarms, to reuse
     alarm_email: str | None = None  # address to subscribe to that topic
+    # TW101–TW115 filters: "corrected" (CIS v2.0, parenthesised as CIS intends) or
+    # "cis-exact" (the CIS text Security Hub's CloudWatch.1–14 compare, where it is correct).
+    filter_text: str = "corrected"
 
     def __post_init__(self) -> None:
         _check_alarm_options(self.alarm_topic_arn, self.alarm_email)
+        if self.filter_text not in FILTER_TEXTS:
+            raise UsageError(
+                f"--filter-text must be one of {', '.join(FILTER_TEXTS)}, not {self.filter_text!r}."
+            )
         if self.retention_days not in RETENTION_DAYS:
             raise UsageError(
                 f"--retention-days must be one of the values CloudWatch Logs accepts "
