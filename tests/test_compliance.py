@@ -119,3 +119,14 @@ def test_cis_exact_texts_that_are_wrong_are_known_to_the_engine():
         missed, _ = filter_verdict(EXACT_TEXTS[check_id][0], check_id)
         assert missed == (), check_id
     assert CLASSES_BY_ID["TW110"].pattern != EXACT_TEXTS["TW110"][0]
+
+
+def test_explain_prints_what_the_check_evidences():
+    from clihelpers import run
+
+    result = run(["explain", "TW103"])
+    assert result.exit_code == 0
+    assert "Evidences (compliance mapping)" in result.stdout
+    for ref in ("CIS AWS Foundations Benchmark v1.2.0 3.3", "AWS Security Hub CloudWatch.1",
+                "PCI DSS v3.2.1 7.2.1", "CIS AWS Foundations Benchmark v6.0.0 5.3"):  # fmt: skip
+        assert ref in result.stdout

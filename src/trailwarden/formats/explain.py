@@ -56,6 +56,13 @@ def render_check(spec: CheckSpec, console: Console) -> None:
                 console.print()
             else:
                 console.print(Markdown(text))
+    from trailwarden.checks.compliance import references
+
+    if mapped := references(spec.id):
+        console.print()
+        console.print(Text("Evidences (compliance mapping)", style="bold underline"))
+        for ref in mapped:
+            console.print(Text(f"- {ref}"), soft_wrap=True)
     if spec.references:
         console.print()
         console.print(Text("References", style="bold underline"))
