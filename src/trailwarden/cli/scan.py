@@ -105,7 +105,10 @@ def scan(
             report = publish(result.report, out, hub)
             _security_hub(report, factory, hub, options, dry_run, region_list is None)
             sys.exit(report.exit_code)
-    report = publish(result.report, out)
+        # --format asff: findings for Security Hub in the session's region, where
+        # `aws securityhub batch-import-findings` would send them.
+        security_hub_region = security_hub_region or factory.region_name
+    report = publish(result.report, out, security_hub_region)
     sys.exit(report.exit_code)
 
 

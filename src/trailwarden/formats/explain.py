@@ -61,8 +61,8 @@ def render_check(spec: CheckSpec, console: Console) -> None:
     if mapped := references(spec.id):
         console.print()
         console.print(Text("Evidences (compliance mapping)", style="bold underline"))
-        for ref in mapped:
-            console.print(Text(f"- {ref}"), soft_wrap=True)
+        for mapping in mapped:
+            console.print(Text(f"- {mapping}"), soft_wrap=True)
     if spec.references:
         console.print()
         console.print(Text("References", style="bold underline"))
