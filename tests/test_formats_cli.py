@@ -93,10 +93,12 @@ def test_suppressions_file_in_the_working_directory_is_used_and_said(
     assert [e["check"] for e in report["suppressions"]["expired"]] == ["TW007"]
 
 
-def test_a_malformed_suppressions_file_is_exit_2_naming_file_and_line(env, tmp_path):
+def test_a_malformed_suppressions_file_is_exit_2_naming_file_and_line_before_any_call(
+    env, tmp_path
+):
     bad = tmp_path / "s.yaml"
     bad.write_text(SUPPRESS.replace("    expires: 2999-12-31\n", ""))
-    result = run(["scan", "--suppressions", str(bad)], env)
+    result = run(["scan", "--suppressions", str(bad)], {"AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
     assert result.exit_code == 2
     assert f"{bad}:2: the entry has no expires" in result.stderr
     missing = run(["scan", "--suppressions", str(tmp_path / "nope.yaml")], env)

@@ -46,8 +46,8 @@ def demo(
 
     options = check_options(max_delivery_age, min_retention_days, checks, monitoring)
     options, chosen = framework_selection(options, framework)
-    out = Output(fmt, output, output_dir, suppressions_file, chosen)
-    out.chosen()  # a bad --format or --output is exit 2 before the simulation starts
+    # A bad --format, --output or suppressions file is exit 2 before the simulation starts.
+    out = Output(fmt, output, output_dir, suppressions_file, chosen).prepared()
     interactive = fmt == "table" and output is None and output_dir is None
     if interactive:
         click.echo(

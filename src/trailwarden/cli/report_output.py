@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from trailwarden.checks.compliance import Framework
     from trailwarden.findings import Report
     from trailwarden.formats.base import Format, RenderContext
+    from trailwarden.suppressions import SuppressionRule
 
 __all__ = ["DEFAULT_SUPPRESSIONS", "Output", "framework_selection", "output_options", "publish"]
 
@@ -72,6 +73,20 @@ class Output:
     suppressions_file: Path | None = None
     framework: Framework | None = None
     plan: dict[str, Any] | None = None  # the fix plan, for the HTML
+    rules: tuple[SuppressionRule, ...] | None = None  # the suppressions file, once read
+    rules_file: Path | None = None
+    rules_automatic: bool = False  # ./.trailwarden.yaml, read because it is there
+
+    def prepared(self) -> Output:
+        """Checked (formats, outputs) and with the suppressions file read: a mistake in
+        either is exit 2 before any AWS call."""
+        self.chosen()
+        path, automatic = self.suppressions_file, False
+        if path is None and DEFAULT_SUPPRESSIONS.is_file():
+            path, automatic = DEFAULT_SUPPRESSIONS, True
+        if path is None:
+            return self
+        return replace(self, rules=_read_rules(path), rules_file=path, rules_automatic=automatic)
 
     def chosen(self) -> list[Format]:
         """The formats, checked against --output / --output-dir before any AWS call."""
@@ -125,21 +140,9 @@ def publish(report: Report, out: Output, security_hub_region: str | None = None)
     return report
 
 
-def _suppress(report: Report, out: Output) -> tuple[Report, RenderContext]:
-    from trailwarden.formats.base import RenderContext
-
-    path = out.suppressions_file
-    automatic = path is None and DEFAULT_SUPPRESSIONS.is_file()
-    if automatic:
-        path = DEFAULT_SUPPRESSIONS
-    if path is None:
-        return report, RenderContext()
+def _read_rules(path: Path) -> tuple[SuppressionRule, ...]:
     from trailwarden.checks.registry import CHECKS
-    from trailwarden.suppressions import (
-        SuppressionsFileError,
-        apply_suppressions,
-        parse_suppressions,
-    )
+    from trailwarden.suppressions import SuppressionsFileError, parse_suppressions
 
     try:
         with path.open("rb") as handle:
@@ -153,8 +156,19 @@ def _suppress(report: Report, out: Output) -> tuple[Report, RenderContext]:
         ) from exc
     if len(data) > _MAX_SUPPRESSIONS_BYTES:
         raise SuppressionsFileError(f"Suppressions file {path} is larger than 1 MiB.")
-    rules = parse_suppressions(text, str(path), frozenset(CHECKS))
-    result = apply_suppressions(report, rules, datetime.now(UTC))
+    return parse_suppressions(text, str(path), frozenset(CHECKS))
+
+
+def _suppress(report: Report, out: Output) -> tuple[Report, RenderContext]:
+    from trailwarden.formats.base import RenderContext
+
+    if out.rules is None:
+        out = out.prepared()
+    if out.rules is None:
+        return report, RenderContext()
+    from trailwarden.suppressions import apply_suppressions
+
+    result = apply_suppressions(report, out.rules, datetime.now(UTC))
     for rule in result.expired:
         say(
             f"trailwarden: suppression {rule.source} ({rule.check}, {rule.resource}) expired on "
@@ -165,8 +179,8 @@ def _suppress(report: Report, out: Output) -> tuple[Report, RenderContext]:
             f"trailwarden: suppression {rule.source} ({rule.check}, {rule.resource}) matched no "
             "FAIL or ERROR finding; remove it if the finding is fixed."
         )
-    note = "automatic" if automatic else None
-    context = RenderContext(suppressions=result, suppressions_file=str(path))
+    note = "automatic" if out.rules_automatic else None
+    context = RenderContext(suppressions=result, suppressions_file=str(out.rules_file))
     return result.report, replace(context, extra={"suppressions_note": note})
 
 

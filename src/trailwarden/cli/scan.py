@@ -69,8 +69,8 @@ def scan(
 
     options = check_options(max_delivery_age, min_retention_days, checks, monitoring)
     options, chosen = framework_selection(options, framework)
-    out = Output(fmt, output, output_dir, suppressions_file, chosen)
-    out.chosen()  # a bad --format or --output is exit 2 before any AWS call
+    # A bad --format, --output or suppressions file is exit 2 before any AWS call.
+    out = Output(fmt, output, output_dir, suppressions_file, chosen).prepared()
     if dry_run and not security_hub:
         raise UsageError("--dry-run applies to --security-hub; add it, or drop --dry-run.")
     if inventory_file is not None:
