@@ -83,3 +83,15 @@ def test_the_fix_plan_and_suppression_notes_appear_when_given():
     text = "".join(page.text)
     assert "Fix plan for account 111111111111" in text and "logs:PutMetricFilter" in text
     assert "expired" in text and "matched nothing" in text
+
+
+def test_fix_writes_the_html_report_with_its_plan(seed, env, tmp_path):
+    from clihelpers import healthy_trail, run
+
+    healthy_trail(seed)
+    page = tmp_path / "fix.html"
+    result = run(["fix", "--format", "html", "--output", str(page)], env)
+    assert result.exit_code == 1, result.output  # changes are planned, not applied
+    text = "".join(parse(page.read_bytes()).text)
+    assert "Fix plan for account" in text and "logs:PutMetricFilter" in text
+    assert "Organization summary" in text

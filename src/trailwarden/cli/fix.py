@@ -76,9 +76,9 @@ __all__ = ["fix"]
     "fmt",
     default="text",
     show_default=True,
-    type=click.Choice(["text", "json", "cli", "terraform", "cloudformation"]),
+    type=click.Choice(["text", "json", "cli", "terraform", "cloudformation", "html"]),
     help="How to show the plan: for people, JSON, or the same change as AWS CLI commands, "
-    "Terraform or CloudFormation.",
+    "Terraform or CloudFormation; html: the scan's HTML report with the plan in it.",
 )
 @click.option(
     "--output",
@@ -151,7 +151,14 @@ def fix(
         regions=split_regions(regions),
         check_options=CheckOptions(monitoring=monitoring),
     )
-    _emit_plan(planned.plan, planned.inventory, fmt, output)
+    if fmt == "html":
+        from trailwarden.formats.base import FORMATS, RenderContext
+        from trailwarden.remediate.render.json import plan_to_dict
+
+        context = RenderContext(plan=plan_to_dict(planned.plan))
+        deliver(FORMATS["html"].render(planned.report, context), output)
+    else:
+        _emit_plan(planned.plan, planned.inventory, fmt, output)
     if not do_apply or planned.plan.is_empty:
         sys.exit(0 if planned.plan.is_empty else 1)
     if not yes:
