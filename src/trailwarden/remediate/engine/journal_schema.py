@@ -1,11 +1,12 @@
 """The shape of each journal record: its fields, their types and their sizes.
 
 A journal is outside input once written (it may sit in a CI artifact or a shared folder
-for months), so every record is parsed with bounds — nesting, string lengths, list and
-object sizes — and every field is checked before anything reads it: a record missing its
-``after`` or holding a 100 000-deep value is refused by name, never a crash halfway
-through a rollback. orjson refuses input nested deeper than 1024 levels, so the parser
-itself cannot be made to exhaust the stack: https://github.com/ijl/orjson#deserialize
+for months), so every record is parsed with bounds — nesting and string lengths — and
+every field is checked before anything reads it: a record missing its ``after`` or
+holding a 100 000-deep value is refused by name, never a crash halfway through a rollback
+(the number of items is bounded by the journal's size: 64 MiB). orjson refuses input
+nested deeper than 1024 levels, so the parser itself cannot be made to exhaust the stack:
+https://github.com/ijl/orjson#deserialize
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ __all__ = ["MAX_DEPTH", "fields_problem", "parse_record"]
 
 MAX_DEPTH = 32  # a plan step's policy document nests about 12 levels inside a header
 MAX_STRING = 64 * 1024  # an IAM policy is at most 10 240 characters; a pattern 1024
-MAX_ITEMS = 10_000  # items of one list or object
 
 _Check = Callable[[Any], bool]
 
@@ -33,7 +33,7 @@ def parse_record(body: bytes) -> JsonDict:
         value = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise ValueError(f"it is not JSON ({exc})") from exc
-    problem = _bounds_problem(value)
+    problem = _bounds_problem(body, value)
     if problem is not None:
         raise ValueError(problem)
     if not isinstance(value, dict):
@@ -41,21 +41,18 @@ def parse_record(body: bytes) -> JsonDict:
     return value
 
 
-def _bounds_problem(value: Any) -> str | None:
-    stack = [(value, 1)]
-    while stack:
+def _bounds_problem(body: bytes, value: Any) -> str | None:
+    if len(body) <= MAX_STRING and body.count(b"{") + body.count(b"[") <= MAX_DEPTH:
+        return None  # too short to break either bound: most records
+    stack: list[tuple[Any, int]] = [(value, 1) if isinstance(value, dict | list) else ([value], 0)]
+    while stack:  # containers only: the strings they hold are checked together
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
             return f"it nests values more than {MAX_DEPTH} levels deep"
-        if isinstance(item, str) and len(item) > MAX_STRING:
+        values = [*item, *item.values()] if isinstance(item, dict) else item
+        if any(isinstance(v, str) and len(v) > MAX_STRING for v in values):
             return f"it holds a string longer than {MAX_STRING} characters"
-        if isinstance(item, dict | list) and len(item) > MAX_ITEMS:
-            return f"it holds a list or object of more than {MAX_ITEMS} items"
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-            stack.extend((k, depth + 1) for k in item)
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        stack.extend((v, depth + 1) for v in values if isinstance(v, dict | list))
     return None
 
 
