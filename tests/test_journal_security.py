@@ -291,6 +291,12 @@ def _evil_region(records, aws):
     return records
 
 
+def _wrong_types(records, aws):
+    _plan_step(records, 2)["region"] = 12
+    _plan_step(records, 3)["target"] = ["arn:aws:iam::111111111111:role/x"]
+    return records
+
+
 def _no_after(records, aws):
     del records[3]["after"]  # the second step's begin record
     return records
@@ -337,6 +343,7 @@ def _admin_policy(records, aws):
         (_append_forged, "line 14 cannot be rolled back: it begins step 100"),
         (_other_account, "step 3 of its plan targets a resource of account '999999999999'"),
         (_evil_region, "names 'evil.example.com/#', which is not an AWS region"),
+        (_wrong_types, "step 2 of its plan has a field that is not a string"),
         (_no_after, "line 4 cannot be rolled back: the begin record lacks its 'after'"),
         (_deep, "line 4 cannot be rolled back: it is not JSON .*depth"),
         (_before_not_seen_by_the_plan, "line 4 .* its before is not the state the plan saw"),
@@ -348,6 +355,7 @@ def _admin_policy(records, aws):
         "appended-steps",
         "target-in-another-account",
         "region-not-aws",
+        "fields-of-other-types",
         "missing-after",
         "100k-deep-value",
         "before-not-read-by-the-apply",

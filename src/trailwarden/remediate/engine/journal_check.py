@@ -74,6 +74,14 @@ def check_records(records: list[tuple[int, JsonDict]], path: Path) -> JournalSta
 
 def step_problem(step: Step, account: str) -> str | None:
     """Why ``step`` is not a step trailwarden plans for ``account``, or None."""
+    texts = (step.target, step.region, step.account_id, step.trail_arn, step.reason)
+    lists = (*step.permissions, *step.fixes)
+    if not all(isinstance(t, str) and len(t) <= 4096 for t in (*texts, *lists)):
+        return "has a field that is not a string of at most 4096 characters"
+    if not isinstance(step.after, dict) or not (
+        step.before is None or isinstance(step.before, dict)
+    ):
+        return "has a before or after that is not an object"
     change = CHANGES[step.action]
     partition = known_regions().get(step.region)
     if partition is None:
