@@ -117,8 +117,8 @@ def fix(
     from trailwarden.collect.clients import open_factory
     from trailwarden.errors import UsageError
     from trailwarden.fix import plan_fix
-    from trailwarden.formats.words import count
     from trailwarden.remediate import FixOptions, load_key
+    from trailwarden.words import count
 
     if do_apply:  # before any call: a job without a terminal must not get this far
         require_yes_without_terminal(yes, "changes your account")

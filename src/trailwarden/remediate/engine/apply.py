@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from trailwarden.collect.calls import AwsCallError, api_error
 from trailwarden.collect.identity import identify
 from trailwarden.errors import UsageError
-from trailwarden.formats.words import count
 from trailwarden.inventory import ApiError
 from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.changes.base import State
@@ -32,6 +31,7 @@ from trailwarden.remediate.engine.timing import Clock, Sleep, WritePacer, backof
 from trailwarden.remediate.model import Plan, Step
 from trailwarden.remediate.render.json import plan_to_dict
 from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory

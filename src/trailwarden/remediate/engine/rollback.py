@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from trailwarden.collect.calls import AwsCallError, api_error
 from trailwarden.collect.identity import identify
 from trailwarden.errors import UsageError
-from trailwarden.formats.words import count
 from trailwarden.inventory import ApiError
 from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.changes.base import UndoContext
@@ -46,6 +45,7 @@ from trailwarden.remediate.engine.journal_state import JournalState
 from trailwarden.remediate.engine.timing import Clock, Sleep, WritePacer, perform
 from trailwarden.remediate.model import StepRecord
 from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory

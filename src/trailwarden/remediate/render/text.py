@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trailwarden.formats.words import count
 from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.changes.support.wording import name_of
 from trailwarden.remediate.model import Plan, Step
 from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
