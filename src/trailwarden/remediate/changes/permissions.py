@@ -13,7 +13,6 @@ Planning (``fix`` without ``--apply``) scans first: it needs the read-only scan 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from trailwarden.remediate.changes import CHANGES
@@ -67,7 +66,3 @@ def fix_policy() -> dict[str, Any]:
 
 def _statement(sid: str, actions: list[str], resource: str) -> dict[str, Any]:
     return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resource}
-
-
-if __name__ == "__main__":
-    print(json.dumps(fix_policy(), indent=2))
