@@ -167,7 +167,8 @@ def test_json_output_shape(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     report = json.loads(out.read_bytes())
     assert set(report) == {"events", "files", "bytes", "seconds", "skipped_count", "skipped",
-                           "left_out_count", "left_out", "ignored", "filters"}  # fmt: skip
+                           "left_out_count", "left_out", "ignored", "filters",
+                           "not_replayed"}  # fmt: skip
     assert set(report["filters"][0]) == {"name", "pattern", "matched", "share", "first_hour",
                                          "last_hour", "per_hour", "examples"}  # fmt: skip
     assert report["filters"][0]["pattern"] == STOP
@@ -262,3 +263,38 @@ def test_caps_take_binary_units(tmp_path: Path, size: str, skipped: str | None) 
         assert report["skipped"][0]["reason"] == (
             f"line 1: a JSON document larger than {skipped} (--max-document-bytes)"
         )
+
+
+def test_an_account_filter_trailwarden_cannot_compile_is_reported_and_the_others_replayed(
+    tmp_path: Path,
+) -> None:
+    # Anyone with logs:PutMetricFilter wrote these: one beyond the engine's regex limit
+    # (more than 128 positions) must not stop the replay of the others.
+    huge = "%" + "a" * 200 + "%"
+    inventory = Inventory(
+        account_id="123456789012",
+        partition="aws",
+        collected_at=datetime(2024, 5, 2, tzinfo=UTC),
+        metric_filters=(
+            LogGroupFilters(
+                "us-east-1:trail-logs",
+                "us-east-1",
+                (
+                    MetricFilter("us-east-1:trail-logs", "us-east-1", "trail-changes", STOP),
+                    MetricFilter("us-east-1:trail-logs", "us-east-1", "huge\x1b[2J", huge),
+                ),
+            ),
+        ),
+    )
+    saved = tmp_path / "inventory.json"
+    save_inventory(inventory, saved)
+    logs = s3_file(tmp_path / "a.json.gz", [record("StopLogging")])
+    report = run_json("backtest", logs, "--inventory", saved)
+    assert {f["name"]: f["matched"] for f in report["filters"]} == {"trail-changes": 1}
+    [skipped] = report["not_replayed"]
+    assert skipped["name"] == "huge\x1b[2J" and skipped["pattern"] == huge
+    assert "128" in skipped["reason"]
+    table = run("backtest", str(logs), "--inventory", str(saved))
+    assert table.exit_code == 0, table.output
+    assert "Not replayed: 1 filter" in table.output
+    assert "huge\\x1b[2J" in table.output and "\x1b[2J" not in table.output

@@ -19,6 +19,7 @@ from .engine import (
     Example,
     Filter,
     FilterResult,
+    NotReplayed,
     backtest_files,
     no_events_error,
     run_backtest,
@@ -26,6 +27,7 @@ from .engine import (
 from .reader import DEFAULT_LIMITS, BacktestInputError, LeftOutItems, Limits, LogReader, Skipped
 from .sources import (
     InvalidPatternError,
+    InventoryFilters,
     cis_filters,
     compile_named,
     inventory_filters,
@@ -41,9 +43,11 @@ __all__ = [
     "Filter",
     "FilterResult",
     "InvalidPatternError",
+    "InventoryFilters",
     "LeftOutItems",
     "Limits",
     "LogReader",
+    "NotReplayed",
     "PatternTest",
     "Skipped",
     "backtest_files",

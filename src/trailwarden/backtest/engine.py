@@ -35,6 +35,7 @@ __all__ = [
     "Example",
     "Filter",
     "FilterResult",
+    "NotReplayed",
     "backtest_files",
     "example_of",
     "message_of",
@@ -51,6 +52,15 @@ class Filter:
 
     name: str
     pattern: CompiledPattern
+
+
+@dataclass(frozen=True)
+class NotReplayed:
+    """An account's filter that could not be compiled, so was not replayed, and why."""
+
+    name: str
+    pattern: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,7 @@ class BacktestResult:
     left_out_count: int = 0
     left_out: list[LeftOutItems] = field(default_factory=list)
     ignored: int = 0
+    not_replayed: list[NotReplayed] = field(default_factory=list)
 
     @property
     def events_per_second(self) -> float:

@@ -163,6 +163,12 @@ def render_table(result: BacktestResult, console: Console) -> None:
                 console.print(
                     Text.assemble("  ", (printable(f.name), "bold"), ": ", printable(line))
                 )
+    if result.not_replayed:
+        count = _plural(len(result.not_replayed), "filter")
+        console.print(Text(f"Not replayed: {count} that trailwarden cannot compile:", "yellow"))
+        for unreplayed in result.not_replayed:
+            name, reason = printable(unreplayed.name), printable(unreplayed.reason)
+            console.print(Text(f"  {name}: {reason}"))
     if result.left_out:
         console.print(Text(f"Left out of {_plural(len({i.path for i in result.left_out}), 'file')} "
                            "(read, but not CloudTrail records):", "yellow"))  # fmt: skip
@@ -211,6 +217,7 @@ def to_json(result: BacktestResult) -> dict[str, Any]:
         "left_out": [asdict(item) for item in result.left_out],
         "ignored": result.ignored,
         "filters": filters,
+        "not_replayed": [asdict(f) for f in result.not_replayed],
     }
 
 

@@ -99,6 +99,7 @@ def backtest(
 
     from trailwarden.backtest import (
         Limits,
+        NotReplayed,
         backtest_files,
         cis_filters,
         inventory_filters,
@@ -109,10 +110,13 @@ def backtest(
     from trailwarden.backtest.report import render_json, render_table
 
     filters = pattern_filters(patterns)
+    not_replayed: list[NotReplayed] = []
     if inventory_file is not None:
         from trailwarden.collect.inventory_file import load_inventory
 
-        filters += inventory_filters(load_inventory(inventory_file))
+        account = inventory_filters(load_inventory(inventory_file))
+        filters += account.filters
+        not_replayed = account.not_replayed
     if cis or not filters:
         filters += cis_filters()
     limits = Limits(max_file_bytes=max_file_bytes, max_document_bytes=max_document_bytes)
@@ -121,6 +125,7 @@ def backtest(
         result = backtest_files(
             inputs, filters, examples, on_start=on_start, on_file=on_file, limits=limits
         )
+    result.not_replayed = not_replayed
     error = no_events_error(result, inputs)
     # A backtest that read nothing is not a clean result: the report shows why each
     # input gave nothing, then the run exits 2 (could not run).

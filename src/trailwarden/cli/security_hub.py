@@ -10,7 +10,7 @@ import click
 
 from trailwarden.cli.common import say
 from trailwarden.errors import UsageError
-from trailwarden.formats.words import count
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from trailwarden.checks import CheckOptions

@@ -21,6 +21,8 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
   https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html
 - PutMetricFilter adds a second filter of the same name; AWS updates the existing one.
   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
+- UpdateTrail stores any role and log group; CloudTrail refuses ones it cannot use
+  (:mod:`trailwarden.demo.moto_update_trail`).
 
 It also installs the denials of :mod:`trailwarden.demo.moto_denials`.
 """
@@ -33,6 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from trailwarden.demo.moto_denials import clear_denials, denying_call_action
+from trailwarden.demo.moto_update_trail import validating_update_trail
 
 __all__ = [
     "STATE",
@@ -106,6 +109,9 @@ def install_aws_semantics() -> bool:
     patches: dict[tuple[type, str], Any] = {
         (CloudTrailBackend, "list_trails"): _list_trails,
         (CloudTrailBackend, "get_event_selectors"): _get_event_selectors,
+        (CloudTrailBackend, "update_trail"): validating_update_trail(
+            CloudTrailBackend.__dict__["update_trail"]
+        ),
         (CloudTrailResponse, "describe_trails"): _describe_trails,
         (CloudTrailResponse, "get_trail_status"): _get_trail_status,
         (Trail, "put_event_selectors"): _put_event_selectors,

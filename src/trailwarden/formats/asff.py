@@ -24,8 +24,8 @@ from trailwarden.checks.compliance import references
 from trailwarden.checks.registry import CHECKS
 from trailwarden.findings import Finding, Report, Status
 from trailwarden.formats.base import RenderContext, finding_uid, partition_of
-from trailwarden.formats.words import help_url
 from trailwarden.version import __version__
+from trailwarden.words import help_url
 
 __all__ = [
     "SCHEMA_VERSION",

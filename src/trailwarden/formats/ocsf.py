@@ -24,8 +24,8 @@ from trailwarden.checks.compliance import references
 from trailwarden.checks.registry import CHECKS
 from trailwarden.findings import Finding, Report, Severity, Status
 from trailwarden.formats.base import HOMEPAGE, RenderContext, finding_uid, partition_of
-from trailwarden.formats.words import help_url
 from trailwarden.version import __version__
+from trailwarden.words import help_url
 
 if TYPE_CHECKING:
     from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding

@@ -19,8 +19,8 @@ from trailwarden.checks.registry import CHECKS
 from trailwarden.checks.spec import CheckSpec
 from trailwarden.findings import Finding, Report, Severity, Status
 from trailwarden.formats.base import HOMEPAGE, RenderContext, finding_uid
-from trailwarden.formats.words import help_url
 from trailwarden.version import __version__
+from trailwarden.words import help_url
 
 __all__ = ["render_sarif", "sarif_log"]
 

@@ -12,8 +12,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING, assert_never
 
 from trailwarden.findings import Finding, Report, Status
-from trailwarden.formats.words import count
 from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
