@@ -22,7 +22,9 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
 - PutMetricFilter adds a second filter of the same name; AWS updates the existing one.
   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
 
-It also installs the denials of :mod:`trailwarden.demo.moto_denials`.
+It also installs the denials of :mod:`trailwarden.demo.moto_denials`, and AWS Config's
+PutEvaluations / StartConfigRulesEvaluation and EventBridge's TestEventPattern
+(:mod:`trailwarden.demo.moto_config`, for the Config rule).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from trailwarden.demo import moto_config
 from trailwarden.demo.moto_denials import clear_denials, denying_call_action
 
 __all__ = [
@@ -67,6 +70,7 @@ class _State:
             self.management_of.clear()
             self.pending.clear()
         clear_denials()
+        moto_config.clear_config()
 
 
 STATE = _State()
@@ -99,7 +103,9 @@ def install_aws_semantics() -> bool:
     """Patch moto (idempotent); True when this call installed the patches."""
     from moto.cloudtrail.models import CloudTrailBackend, Trail
     from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.config.responses import ConfigResponse
     from moto.core.responses import BaseResponse
+    from moto.events.responses import EventsHandler
     from moto.logs.metric_filters import MetricFilters
     from moto.sns.models import SNSBackend
 
@@ -113,12 +119,19 @@ def install_aws_semantics() -> bool:
         (SNSBackend, "list_subscriptions_by_topic"): _list_subscriptions_by_topic,
         (MetricFilters, "add_filter"): _add_metric_filter,
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
+        (ConfigResponse, "put_evaluations"): moto_config.put_evaluations,
+        (
+            ConfigResponse,
+            "start_config_rules_evaluation",
+        ): moto_config.start_config_rules_evaluation,
+        (EventsHandler, "test_event_pattern"): moto_config.test_event_pattern,
     }
     with _install_lock:
         if _originals:
             return False
         for (cls, name), replacement in patches.items():
-            _originals[(cls, name)] = cls.__dict__[name]
+            # None: moto has no such method (StartConfigRulesEvaluation); removed on uninstall.
+            _originals[(cls, name)] = cls.__dict__.get(name)
             setattr(cls, name, replacement)
     return True
 
@@ -127,7 +140,10 @@ def uninstall_aws_semantics() -> None:
     """Undo :func:`install_aws_semantics`."""
     with _install_lock:
         for (cls, name), original in _originals.items():
-            setattr(cls, name, original)
+            if original is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
         _originals.clear()
 
 
