@@ -265,6 +265,13 @@ def test_a_drift_event_starts_a_re_evaluation_of_the_rule(aws, factory, monkeypa
     }
 
 
+def test_a_throttled_re_evaluation_is_retried(aws, factory, monkeypatch):
+    monkeypatch.setenv(RULE_NAME_ENV, RULE_NAME)
+    aws.deny("config:StartConfigRulesEvaluation", code="LimitExceededException", times=1)
+    assert handle(drift_event(), factory)["evaluation"] == "started"
+    assert moto_config.started_evaluations() == [RULE_NAME]
+
+
 def test_a_re_evaluation_already_running_is_not_an_error(aws, monkeypatch):
     monkeypatch.setenv(RULE_NAME_ENV, RULE_NAME)
     moto_config.set_evaluation_running(True)
