@@ -103,6 +103,15 @@ def test_an_account_whose_trails_could_not_be_listed_is_non_compliant() -> None:
     assert "cloudtrail:ListTrails" in evaluation.annotation
 
 
+def test_an_account_judged_without_monitoring_names_tw010_alone() -> None:
+    findings = evaluate(make_inventory(), CheckOptions(monitoring=False))
+    evaluation = account_evaluation(ACCOUNT, findings, AT)
+    assert (evaluation.compliance, evaluation.annotation) == (
+        Compliance.COMPLIANT,
+        "TW010 passes or does not apply.",
+    )
+
+
 def test_no_finding_is_never_compliant() -> None:
     assert trail_evaluation(TRAIL, (), AT).compliance is Compliance.NON_COMPLIANT
 

@@ -83,13 +83,18 @@ def trail_evaluation(
     """The trail's evaluation from its TW001–TW007 findings (``resource_id``: the id AWS
     Config gave the trail in the triggering event, else the trail ARN)."""
     own = [f for f in findings if f.resource_id == trail_arn and f.check_id in TRAIL_CHECKS]
-    return _verdict(TRAIL_RESOURCE_TYPE, resource_id or trail_arn, own, "TW001–TW007", at)
+    checked = "TW001–TW007 pass or do not apply."
+    return _verdict(TRAIL_RESOURCE_TYPE, resource_id or trail_arn, own, checked, at)
 
 
 def account_evaluation(account_id: str, findings: Iterable[Finding], at: datetime) -> Evaluation:
     """The account's evaluation from its account-level findings (TW010, TW101–TW115)."""
     own = [f for f in findings if f.resource_type == ACCOUNT_RESOURCE_TYPE]
-    checked = "TW010 and TW101–TW115" if len(own) > 1 else "TW010"
+    checked = (
+        "TW010 and TW101–TW115 pass or do not apply."
+        if len(own) > 1
+        else "TW010 passes or does not apply."
+    )
     return _verdict(ACCOUNT_RESOURCE_TYPE, account_id, own, checked, at)
 
 
@@ -105,19 +110,14 @@ def unevaluated(resource_type: str, resource_id: str, why: str, at: datetime) ->
 
 
 def _verdict(
-    resource_type: str, resource_id: str, findings: Sequence[Finding], checked: str, at: datetime
+    resource_type: str, resource_id: str, findings: Sequence[Finding], passed: str, at: datetime
 ) -> Evaluation:
+    """NON_COMPLIANT naming what fails, else COMPLIANT saying ``passed``."""
     failing = [f for f in findings if f.status in (Status.FAIL, Status.ERROR)]
     if not findings:
-        return unevaluated(resource_type, resource_id, f"no {checked} finding was produced", at)
+        return unevaluated(resource_type, resource_id, "no check produced a finding", at)
     if not failing:
-        return Evaluation(
-            resource_type,
-            resource_id,
-            Compliance.COMPLIANT,
-            annotate(f"{checked} pass or do not apply."),
-            at,
-        )
+        return Evaluation(resource_type, resource_id, Compliance.COMPLIANT, passed, at)
     first = failing[0]
     reason = first.message
     if first.status is Status.ERROR:

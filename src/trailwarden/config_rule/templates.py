@@ -190,7 +190,6 @@ def _resources() -> _JSON:
         },
         "Function": {
             "Type": "AWS::Lambda::Function",
-            "DependsOn": ["FunctionLogGroup"],
             "Properties": {
                 "FunctionName": {"Ref": "ConfigRuleName"},
                 "Description": f"trailwarden {__version__}: AWS Config rule for CloudTrail → "
@@ -205,6 +204,15 @@ def _resources() -> _JSON:
                 # StartConfigRulesEvaluation backs off for up to about a minute.
                 "Timeout": 300,
                 "Environment": {"Variables": {RULE_NAME_ENV: {"Ref": "ConfigRuleName"}}},
+                # JSON logs at INFO: the runtime then sets the root logger's level, so the
+                # handler's one line per run (counts, duration, API calls) is kept.
+                # https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
+                "LoggingConfig": {
+                    "LogFormat": "JSON",
+                    "ApplicationLogLevel": "INFO",
+                    "SystemLogLevel": "WARN",
+                    "LogGroup": {"Ref": "FunctionLogGroup"},
+                },
             },
         },
         "ConfigPermission": {
