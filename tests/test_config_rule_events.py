@@ -142,9 +142,10 @@ def test_rule_parameters(text: str | None, expected: RuleParameters) -> None:
         ('{"Monitoring": true}', "must be a string"),
         ("[1]", "JSON object"),
         ("{oops", "not JSON"),
+        ({"Monitoring": "true"}, "must be a JSON string"),
     ],
 )
-def test_a_bad_rule_parameter_is_named(text: str, says: str) -> None:
+def test_a_bad_rule_parameter_is_named(text: object, says: str) -> None:
     with pytest.raises(RuleParameterError) as raised:
         parse_rule_parameters(text)
     assert says in str(raised.value)

@@ -61,14 +61,18 @@ class RuleParameters:
         )
 
 
-def parse_rule_parameters(text: str | None) -> RuleParameters:
+def parse_rule_parameters(text: object) -> RuleParameters:
     """The parameters in the event's ``ruleParameters`` (absent or ``"{}"``: the defaults).
 
     An empty value means the default (the console leaves cleared fields as ``""``).
     Raises :class:`RuleParameterError` naming the parameter and what it accepts.
     """
-    if text is None or not text.strip():
+    if text is None or (isinstance(text, str) and not text.strip()):
         return RuleParameters()
+    if not isinstance(text, str):  # AWS Config always sends a string; a hand-made event may not
+        raise RuleParameterError(
+            "The event's ruleParameters must be a JSON string, as AWS Config sends them."
+        )
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -192,7 +192,7 @@ def _resources() -> _JSON:
             "Type": "AWS::Lambda::Function",
             "Properties": {
                 "FunctionName": {"Ref": "ConfigRuleName"},
-                "Description": f"trailwarden {__version__}: AWS Config rule for CloudTrail → "
+                "Description": f"trailwarden {__version__}: AWS Config rule for CloudTrail to "
                 "CloudWatch Logs and the CIS monitoring checks",
                 "Runtime": RUNTIME,
                 "Handler": HANDLER,
@@ -262,8 +262,8 @@ def _resources() -> _JSON:
             "Type": "AWS::Events::Rule",
             "Condition": "WithDriftDetection",
             "Properties": {
-                "Description": "API calls that can break CloudTrail → CloudWatch Logs → "
-                "alarm → SNS: re-evaluate the trailwarden Config rule",
+                "Description": "API calls that can break CloudTrail, CloudWatch Logs, alarms or "
+                "SNS: re-evaluate the trailwarden Config rule",
                 "EventPattern": EVENT_PATTERN,
                 "State": "ENABLED",
                 "Targets": [{"Arn": function_arn, "Id": "trailwarden-config-rule"}],
