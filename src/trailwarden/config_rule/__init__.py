@@ -9,7 +9,8 @@ inside every account and region, and what deploys it.
 - :mod:`.evaluations` — findings → Config evaluations (pure).
 - :mod:`.drift` — the EventBridge pattern of the API calls that break the chain (data).
 - :mod:`.config_api` — the AWS Config calls (batched, throttling handled).
-- :mod:`.package` — the deployment zip; :mod:`.templates`, :mod:`.org_template` — the
+- :mod:`.package` — the deployment zip; :mod:`.templates` (its parameters:
+  :mod:`.template_parameters`), :mod:`.org_template` — the
   CloudFormation templates (``trailwarden lambda package|template``).
 
 Nothing here imports click, rich or moto: the deployment zip leaves them out.

@@ -15,20 +15,18 @@ from typing import Any
 from trailwarden.config_rule.drift import EVENT_PATTERN
 from trailwarden.config_rule.evaluations import TRAIL_RESOURCE_TYPE
 from trailwarden.config_rule.handler import RULE_NAME_ENV
-from trailwarden.config_rule.parameters import PARAMETER_DEFAULTS
 from trailwarden.config_rule.permissions import (
     PUT_EVALUATIONS,
     READ_ONLY_STATEMENTS,
     START_EVALUATION,
 )
+from trailwarden.config_rule.template_parameters import PARAMETERS
 from trailwarden.version import __version__
 
-__all__ = ["HANDLER", "RUNTIME", "account_template"]
+__all__ = ["HANDLER", "PARAMETERS", "RUNTIME", "account_template"]
 
 HANDLER = "trailwarden.config_rule.handler.handler"
 RUNTIME = "python3.12"
-# Periodic runs: the frequencies AWS Config offers (SourceDetail.MaximumExecutionFrequency).
-SCHEDULES = ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]
 _JSON = dict[str, Any]
 
 
@@ -45,76 +43,6 @@ def _statements() -> list[_JSON]:
         resource = statement["Resource"]
         out.append({**statement, "Resource": _sub(resource)})
     return out
-
-
-PARAMETERS: _JSON = {
-    "CodeBucket": {
-        "Type": "String",
-        "Description": "S3 bucket holding the zip of `trailwarden lambda package`, in this "
-        "region (or, with CodeBucketPerRegion, the prefix of <prefix>-<region> buckets).",
-    },
-    "CodeKey": {
-        "Type": "String",
-        "Default": "trailwarden-config-rule.zip",
-        "Description": "S3 key of the zip.",
-    },
-    "CodeBucketPerRegion": {
-        "Type": "String",
-        "AllowedValues": ["false", "true"],
-        "Default": "false",
-        "Description": "true: the bucket is <CodeBucket>-<region> (Lambda reads code only "
-        "from a bucket in its own region; used by the organization template).",
-    },
-    "Architecture": {
-        "Type": "String",
-        "AllowedValues": ["x86_64", "arm64"],
-        "Default": "x86_64",
-        "Description": "The architecture the zip was built for (--architecture).",
-    },
-    "MemorySize": {
-        "Type": "Number",
-        "AllowedValues": [256, 512, 1024],
-        "Default": 256,
-        "Description": "Memory of the function in MB (its CPU share grows with it).",
-    },
-    "Schedule": {
-        "Type": "String",
-        "AllowedValues": SCHEDULES,
-        "Default": "TwentyFour_Hours",
-        "Description": "How often AWS Config runs the periodic evaluation of every trail.",
-    },
-    "MinRetentionDays": {
-        "Type": "Number",
-        "MinValue": 1,
-        "MaxValue": 3653,
-        "Default": int(PARAMETER_DEFAULTS["MinRetentionDays"]),
-        "Description": "TW007: the least retention of a trail's log group, in days.",
-    },
-    "MaxDeliveryAge": {
-        "Type": "String",
-        "Default": PARAMETER_DEFAULTS["MaxDeliveryAge"],
-        "AllowedPattern": "^([0-9]+[smhdw]?)+$",
-        "Description": "TW004: the oldest a trail's last delivery may be (24h, 90m, 2d).",
-    },
-    "Monitoring": {
-        "Type": "String",
-        "AllowedValues": ["true", "false"],
-        "Default": PARAMETER_DEFAULTS["Monitoring"],
-        "Description": "Judge the CIS monitoring checks TW101-TW115 too.",
-    },
-    "ConfigRuleName": {
-        "Type": "String",
-        "Default": "trailwarden-cloudtrail-cloudwatch-logs",
-        "AllowedPattern": "^[A-Za-z0-9_-]{1,64}$",
-        "Description": "Name of the AWS Config rule and of its function.",
-    },
-    "DriftDetection": {
-        "Type": "String",
-        "AllowedValues": ["true", "false"],
-        "Default": "true",
-        "Description": "Re-evaluate within minutes of an API call that breaks the chain.",
-    },
-}
 
 
 def _resources() -> _JSON:
