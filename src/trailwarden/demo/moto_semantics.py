@@ -24,7 +24,9 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
 - UpdateTrail stores any role and log group; CloudTrail refuses ones it cannot use
   (:mod:`trailwarden.demo.moto_update_trail`).
 
-It also installs the denials of :mod:`trailwarden.demo.moto_denials`.
+It also installs the denials of :mod:`trailwarden.demo.moto_denials`, and AWS Config's
+PutEvaluations / StartConfigRulesEvaluation and EventBridge's TestEventPattern
+(:mod:`trailwarden.demo.moto_config`, for the Config rule).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from trailwarden.demo import moto_config
 from trailwarden.demo.moto_denials import clear_denials, denying_call_action
 from trailwarden.demo.moto_update_trail import validating_update_trail
 
@@ -70,6 +73,7 @@ class _State:
             self.management_of.clear()
             self.pending.clear()
         clear_denials()
+        moto_config.clear_config()
 
 
 STATE = _State()
@@ -102,7 +106,9 @@ def install_aws_semantics() -> bool:
     """Patch moto (idempotent); True when this call installed the patches."""
     from moto.cloudtrail.models import CloudTrailBackend, Trail
     from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.config.responses import ConfigResponse
     from moto.core.responses import BaseResponse
+    from moto.events.responses import EventsHandler
     from moto.logs.metric_filters import MetricFilters
     from moto.sns.models import SNSBackend
 
@@ -119,12 +125,19 @@ def install_aws_semantics() -> bool:
         (SNSBackend, "list_subscriptions_by_topic"): _list_subscriptions_by_topic,
         (MetricFilters, "add_filter"): _add_metric_filter,
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
+        (ConfigResponse, "put_evaluations"): moto_config.put_evaluations,
+        (
+            ConfigResponse,
+            "start_config_rules_evaluation",
+        ): moto_config.start_config_rules_evaluation,
+        (EventsHandler, "test_event_pattern"): moto_config.test_event_pattern,
     }
     with _install_lock:
         if _originals:
             return False
         for (cls, name), replacement in patches.items():
-            _originals[(cls, name)] = cls.__dict__[name]
+            # None: moto has no such method (StartConfigRulesEvaluation); removed on uninstall.
+            _originals[(cls, name)] = cls.__dict__.get(name)
             setattr(cls, name, replacement)
     return True
 
@@ -133,7 +146,10 @@ def uninstall_aws_semantics() -> None:
     """Undo :func:`install_aws_semantics`."""
     with _install_lock:
         for (cls, name), original in _originals.items():
-            setattr(cls, name, original)
+            if original is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
         _originals.clear()
 
 
