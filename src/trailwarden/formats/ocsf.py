@@ -85,16 +85,8 @@ def _model() -> Any:
 
 
 def _event(f: Finding, report: Report, account_name: str | None) -> ComplianceFinding:
-    from py_ocsf_models.objects.account import Account, TypeID
-    from py_ocsf_models.objects.check import Check
-    from py_ocsf_models.objects.cloud import Cloud
-    from py_ocsf_models.objects.compliance import Compliance
-    from py_ocsf_models.objects.finding_info import FindingInformation
-    from py_ocsf_models.objects.metadata import Metadata
-    from py_ocsf_models.objects.product import Product
-    from py_ocsf_models.objects.remediation import Remediation
-    from py_ocsf_models.objects.resource_details import ResourceDetails
-
+    """One finding as a validated event: built as plain data, then validated whole by the
+    model (one pass through pydantic, not one per nested object)."""
     spec = CHECKS.get(f.check_id)
     refs = references(f.check_id)
     status_id, status_name = _compliance_status(f.status)
@@ -126,63 +118,65 @@ def _event(f: Finding, report: Report, account_name: str | None) -> ComplianceFi
         "status_code": f.status.value,
         "status_detail": f.message,
         "comment": f.suppressed.reason if f.suppressed is not None else None,
-        "metadata": Metadata(
-            event_code=f.check_id,
-            uid=uid,
-            profiles=["cloud"],
-            product=Product(
-                name="trailwarden",
-                vendor_name="trailwarden",
-                version=__version__,
-                url_string=HOMEPAGE,
-            ),
-        ),
-        "finding_info": FindingInformation(
-            uid=uid,
-            title=f.title,
-            desc=f.message,
-            types=[FINDING_TYPE],
-            created_time=when,
-            created_time_dt=report.generated_at,
-            src_url=help_url(spec.references) if spec else None,
-        ),
-        "cloud": Cloud(
-            provider="AWS",
-            region=region,
-            account=Account(
-                uid=f.account_id, name=account_name or f.account_id, type_id=TypeID.AWS_Account
-            ),
-        ),
+        "metadata": {
+            "event_code": f.check_id,
+            "uid": uid,
+            "profiles": ["cloud"],
+            "product": {
+                "name": "trailwarden",
+                "vendor_name": "trailwarden",
+                "version": __version__,
+                "url_string": HOMEPAGE,
+            },
+        },
+        "finding_info": {
+            "uid": uid,
+            "title": f.title,
+            "desc": f.message,
+            "types": [FINDING_TYPE],
+            "created_time": when,
+            "created_time_dt": report.generated_at,
+            "src_url": help_url(spec.references) if spec else None,
+        },
+        "cloud": {
+            "provider": "AWS",
+            "region": region,
+            "account": {
+                "uid": f.account_id,
+                "name": account_name or f.account_id,
+                "type_id": 10,  # AWS Account
+            },
+        },
         "resources": [
-            ResourceDetails(
-                uid=f.resource_id,
-                name=f.resource_id.rsplit("/", 1)[-1],
-                type=f.resource_type,
-                region=region,
-                cloud_partition=partition_of(f),
-                data={"account_id": f.account_id},
-            )
+            {
+                "uid": f.resource_id,
+                "name": f.resource_id.rsplit("/", 1)[-1],
+                "type": f.resource_type,
+                "region": region,
+                "cloud_partition": partition_of(f),
+                "data": {"account_id": f.account_id},
+            }
         ],
-        "remediation": Remediation(
-            desc=f.remediation or (spec.title if spec else f.title),
-            references=[r for r in spec.references if r.startswith("http")] if spec else None,
-        ),
-        "compliance": Compliance(
-            control=f.check_id,
-            requirements=[r.requirement for r in refs],
-            standards=sorted({r.standard for r in refs}),
-            status_id=status_id,
-            checks=[
-                Check(
-                    uid=f.check_id,
-                    name=f.title,
-                    status=status_name,
-                    status_id=status_id,
-                    severity=f.severity.value.capitalize(),
-                    severity_id=_severity_id(f.severity),
-                )
+        "remediation": {
+            "desc": f.remediation or (spec.title if spec else f.title),
+            "references": [r for r in spec.references if r.startswith("http")] if spec else None,
+        },
+        "compliance": {
+            "control": f.check_id,
+            "requirements": [r.requirement for r in refs],
+            "standards": sorted({r.standard for r in refs}),
+            "status_id": status_id,
+            "checks": [
+                {
+                    "uid": f.check_id,
+                    "name": f.title,
+                    "status": status_name,
+                    "status_id": status_id,
+                    "severity": f.severity.value.capitalize(),
+                    "severity_id": _severity_id(f.severity),
+                }
             ],
-        ),
+        },
         "unmapped": unmapped,
     }
-    return _model()(**event)
+    return _model().model_validate(event)
