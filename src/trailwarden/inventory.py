@@ -31,6 +31,7 @@ __all__ = [
     "Topic",
     "Trail",
     "TrailConfig",
+    "TrailRef",
     "TrailStatus",
 ]
 
@@ -105,6 +106,21 @@ class Trail:
     status_error: ApiError | None = None
     event_selectors: EventSelectors | None = None
     event_selectors_error: ApiError | None = None
+
+
+@dataclass(frozen=True)
+class TrailRef:
+    """A trail of another account that ListTrails showed, listed but not described.
+
+    Only an organization trail can be: AWS lists it in every member account. In an
+    organization scan it is evaluated once, in its owner's scan, and the member's checks
+    are credited from there (``trailwarden scan --org``).
+    """
+
+    arn: str
+    name: str
+    home_region: str
+    account_id: str  # the owner, from the ARN
 
 
 @dataclass(frozen=True)
@@ -246,6 +262,9 @@ class Inventory:
     alarms: tuple[RegionAlarms, ...] = ()
     topics: tuple[Topic, ...] = ()
     schema_version: int = field(default=INVENTORY_SCHEMA_VERSION)
+    # Organization trails of another account, listed only (``scan --org`` member scans);
+    # a single-account scan describes them in ``trails`` instead.
+    organization_trails: tuple[TrailRef, ...] = ()
 
     def log_group(self, key: str) -> LogGroup | None:
         return next((g for g in self.log_groups if g.key == key), None)

@@ -7,7 +7,9 @@ Per trail, TW001–TW007 (:mod:`.trail`; TW003 in :mod:`.delivery_role`); per ac
 
 from __future__ import annotations
 
-from trailwarden.checks.account import tw010
+from collections.abc import Sequence
+
+from trailwarden.checks.account import CoveringTrail, tw010
 from trailwarden.checks.delivery_role import check_delivery_role
 from trailwarden.checks.monitoring import monitoring_findings
 from trailwarden.checks.registry import CHECKS, CheckOptions, CheckSpec, get_check
@@ -19,6 +21,7 @@ __all__ = [
     "CHECKS",
     "CheckOptions",
     "CheckSpec",
+    "CoveringTrail",
     "evaluate",
     "get_check",
 ]
@@ -28,10 +31,16 @@ _DEFAULT_OPTIONS = CheckOptions()
 _PER_TRAIL = dict(sorted({**TRAIL_CHECKS, "TW003": check_delivery_role}.items()))
 
 
-def evaluate(inventory: Inventory, options: CheckOptions = _DEFAULT_OPTIONS) -> tuple[Finding, ...]:
+def evaluate(
+    inventory: Inventory,
+    options: CheckOptions = _DEFAULT_OPTIONS,
+    covering: Sequence[CoveringTrail] = (),
+) -> tuple[Finding, ...]:
     """Every finding for ``inventory``: per trail (by account, home region, name; then check
     id), then TW010, then TW101–TW115. Ages are measured from ``inventory.collected_at``, so
-    a saved inventory gives the same findings later."""
+    a saved inventory gives the same findings later. ``covering``: the organization trails
+    of other accounts that cover this one, as their owners' scans evaluated them
+    (``scan --org``): TW010 and TW101–TW115 are credited from them."""
     unique: dict[str, Trail] = {}
     for trail in inventory.trails:  # a trail is evaluated once, whoever listed it twice
         unique.setdefault(trail.arn, trail)
@@ -44,10 +53,10 @@ def evaluate(inventory: Inventory, options: CheckOptions = _DEFAULT_OPTIONS) -> 
         for t in trails
     }
     findings = [f for t in trails for f in per_trail[t.arn]]
-    account = tw010(inventory, trails, per_trail)
+    account = tw010(inventory, trails, per_trail, covering)
     findings.append(account)
     if options.wants_monitoring:
-        findings += monitoring_findings(inventory, trails, account, options.only)
+        findings += monitoring_findings(inventory, trails, account, options.only, covering)
     return tuple(f for f in findings if options.only is None or f.check_id in options.only)
 
 

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, assert_never
 
+from trailwarden.checks.covering import CoveringTrail
 from trailwarden.checks.registry import CHECKS
 from trailwarden.checks.trail import Outcome
 from trailwarden.findings import Finding, Status
 from trailwarden.inventory import EventSelectors, Inventory, Trail, TrailConfig
 
-__all__ = ["Coverage", "management_coverage", "prerequisite_met", "tw010"]
+__all__ = ["Coverage", "CoveringTrail", "management_coverage", "prerequisite_met", "tw010"]
 
 _PREREQUISITES = ("TW001", "TW002", "TW003", "TW004", "TW005")
 
@@ -143,10 +144,25 @@ def _candidate(trail: Trail, findings: list[Finding]) -> _Candidate:
     return c
 
 
+def _covering_candidate(covering: CoveringTrail) -> _Candidate:
+    """A covering organization trail as its owner's scan judged it (or why it could not)."""
+    if covering.trail is None:
+        return _Candidate(covering.as_trail(), [], [covering.fix], [covering.unknown or ""])
+    c = _candidate(covering.trail, list(covering.findings))
+    owner = covering.ref.account_id
+    where = f"From account {owner}, which owns this organization trail"
+    c.fixes = [f"{where}: {fix}" for fix in c.fixes]
+    return c
+
+
 def tw010(
-    inventory: Inventory, trails: list[Trail], per_trail: dict[str, list[Finding]]
+    inventory: Inventory,
+    trails: list[Trail],
+    per_trail: dict[str, list[Finding]],
+    covering: Sequence[CoveringTrail] = (),
 ) -> Finding:
-    # Trails that apply to this account: its own, and organization trails of any owner.
+    # Trails that apply to this account: its own, and organization trails of any owner —
+    # seen from here (a single-account scan), or credited from their owner's scan.
     candidates = [
         _candidate(t, per_trail[t.arn])
         for t in trails
@@ -154,7 +170,9 @@ def tw010(
         or t.config is None
         or t.config.is_organization_trail
     ]
+    candidates += [_covering_candidate(c) for c in covering]
     outcome = _account_verdict(inventory, candidates)
+    by_arn = {c.ref.arn: c for c in covering}
     return Finding(
         check_id="TW010",
         title=CHECKS["TW010"].title,
@@ -178,24 +196,49 @@ def tw010(
                 for c in candidates
             ],
             "errors": [e.describe() for e in inventory.errors],
+            # Organization trails of other accounts credited here (scan --org).
+            "organization_trails": [
+                {
+                    "trail_arn": c.trail.arn,
+                    "owner_account_id": c.trail.account_id,
+                    "qualifies": c.qualifies,
+                }
+                for c in candidates
+                if c.trail.arn in by_arn
+            ],
         },
     )
 
 
+def _named(inventory: Inventory, trail: Trail) -> str:
+    if trail.account_id == inventory.account_id:
+        return f"Trail {trail.name}"
+    return f"Organization trail {trail.name} of management account {trail.account_id}"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _account_verdict(inventory: Inventory, candidates: list[_Candidate]) -> Outcome:
-    if qualifying := [c.trail.name for c in candidates if c.qualifies]:
+    if qualifying := [c.trail for c in candidates if c.qualifies]:
+        names = ", ".join(_named(inventory, t) for t in qualifying)
+        verb = "are" if len(qualifying) > 1 else "is"
         return Outcome(
             Status.PASS,
-            f"Trail {', '.join(qualifying)} is multi-region, logging, captures read and write "
-            "management events and passes TW001–TW005.",
+            f"{names} {verb} multi-region, logging, capture{'' if verb == 'are' else 's'} "
+            "read and write management events and pass"
+            f"{'' if verb == 'are' else 'es'} TW001–TW005.",
         )
     # Not knowing is not failing: a candidate that only lacks facts, or a failed listing,
     # might have qualified.
     unknown = [c for c in candidates if not c.problems]
     if inventory.errors or unknown:
         reasons = [e.describe() for e in inventory.errors]
-        reasons += [f"trail {c.trail.name}: {'; '.join(c.unknown)}" for c in unknown]
-        fixes = [fix for c in unknown for fix in c.fixes]
+        reasons += [
+            f"{_lower(_named(inventory, c.trail))}: {'; '.join(c.unknown)}" for c in unknown
+        ]
+        fixes = [fix for c in unknown for fix in c.fixes if fix]
         if inventory.errors or not fixes:
             fixes.append(
                 "Make the failed calls succeed for the scanning principal (AWS's SecurityAudit "
@@ -224,7 +267,7 @@ def _account_verdict(inventory: Inventory, candidates: list[_Candidate]) -> Outc
     best = min(multi, key=lambda c: len(c.problems))  # the first of the closest ones
     return Outcome(
         Status.FAIL,
-        f"No trail qualifies: trail {best.trail.name} is multi-region but "
+        f"No trail qualifies: {_lower(_named(inventory, best.trail))} is multi-region but "
         f"{' and '.join(best.problems)}.",
         "; ".join(best.fixes),
     )

@@ -14,10 +14,11 @@ filters are still judged, and one that passes wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from trailwarden.arns import parse_log_group_arn
+from trailwarden.checks.covering import CoveringTrail
 from trailwarden.checks.monitoring_alarms import Chain, Group, alarm_chains, rank
 from trailwarden.checks.monitoring_text import remediation
 from trailwarden.checks.registry import CHECKS
@@ -68,15 +69,28 @@ def filter_verdict(pattern: str, class_id: str) -> tuple[tuple[Sample, ...], tup
         raise UnevaluableFilterError(f"matching it failed ({type(e).__name__}: {e})") from e
 
 
+# A log group to judge, with the inventory that holds its filters, alarms and topics: the
+# scanned account's, or the owner's for an organization trail credited from its owner's scan.
+Judged = tuple[Group, Inventory]
+
+
 def monitoring_findings(
-    inventory: Inventory, trails: list[Trail], tw010: Finding, only: frozenset[str] | None
+    inventory: Inventory,
+    trails: list[Trail],
+    tw010: Finding,
+    only: frozenset[str] | None,
+    covering: Sequence[CoveringTrail] = (),
 ) -> list[Finding]:
+    """TW101–TW115 on every log group that receives the account's events: those of its own
+    qualifying trails, and those of the qualifying organization trails that cover it."""
     qualifying = set(tw010.evidence.get("qualifying", ()))
-    groups: dict[str, Group] = {}
-    for t in trails:
+    groups: dict[str, Judged] = {}
+    sources = [(t, inventory) for t in trails]
+    sources += [(c.trail, c.facts) for c in covering if c.trail is not None and c.facts]
+    for t, facts in sources:
         ref = parse_log_group_arn(t.config.log_group_arn or "") if t.config else None
         if t.arn in qualifying and ref is not None:
-            groups.setdefault(ref.key, Group(ref.key, ref.name, ref.region))
+            groups.setdefault(ref.key, (Group(ref.key, ref.name, ref.region), facts))
     out = []
     for cls in CLASSES:
         if only is None or cls.id in only:
@@ -86,7 +100,7 @@ def monitoring_findings(
 
 
 def _verdict(
-    cls: EventClass, inventory: Inventory, groups: list[Group], tw010: Finding
+    cls: EventClass, inventory: Inventory, groups: list[Judged], tw010: Finding
 ) -> tuple[str, Outcome]:
     if tw010.status is not Status.PASS or not groups:
         status = Status.ERROR if tw010.status is Status.ERROR else Status.FAIL
@@ -96,22 +110,38 @@ def _verdict(
             f"(depends on TW010, {tw010.status.value}: {tw010.message})",
             tw010.remediation,
         )
-    by_key = {f.log_group_key: f for f in inventory.metric_filters}
-    if not any(g.key in by_key for g in groups):
-        names = ", ".join(g.name for g in groups)
-        return groups[0].region, Outcome(
+    filters = {f.log_group_key: f for _, facts in groups for f in facts.metric_filters}
+    if not any(g.key in filters for g, _ in groups):
+        names = ", ".join(g.name for g, _ in groups)
+        return groups[0][0].region, Outcome(
             Status.ERROR,
             f"Monitoring data (metric filters, alarms, topics) was not collected for log group "
             f"{names}; the inventory predates it or the collection was skipped.",
             "Scan again with a trailwarden that collects metric filters, alarms and SNS topics.",
         )
-    judged = [(g, c) for g in groups for c in _chains(cls, inventory, g, by_key.get(g.key))]
-    group, best = min(judged, key=lambda gc: rank(gc[1]))
+    judged = [
+        (g, facts, _located(c, facts, inventory))
+        for g, facts in groups
+        for c in _chains(cls, facts, g, filters.get(g.key))
+    ]
+    group, facts, best = min(judged, key=lambda j: rank(j[2]))
     outcome = best.outcome
     if outcome.status is not Status.PASS and not outcome.remediation:
-        fix = remediation(cls, group.name, group.region, inventory.account_id)
+        fix = remediation(cls, group.name, group.region, facts.account_id)
+        if facts.account_id != inventory.account_id:
+            fix = f"In account {facts.account_id}, which owns the organization trail: {fix}"
         outcome = Outcome(outcome.status, outcome.message, fix, outcome.evidence)
     return group.region, outcome
+
+
+def _located(chain: Chain, facts: Inventory, inventory: Inventory) -> Chain:
+    """The chain, saying in which account it is when that is not the scanned one."""
+    if facts.account_id == inventory.account_id:
+        return chain
+    o = chain.outcome
+    message = f"In management account {facts.account_id} (organization trail): {o.message}"
+    evidence = {**o.evidence, "account_id": facts.account_id}
+    return Chain(Outcome(o.status, message, o.remediation, evidence), chain.depth, chain.noisy)
 
 
 def _chains(

@@ -1,14 +1,25 @@
-"""`trailwarden scan`: collect (or load) an inventory, evaluate, report."""
+"""`trailwarden scan`: collect (or load) an inventory, evaluate, report — one account, or
+every account of an organization (``--org``, ``--accounts-file``)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from trailwarden.cli.common import emit, handle_errors
 from trailwarden.cli.options import aws_options, check_options, common_scan_options, patience
+from trailwarden.cli.org_options import org_options, org_request
+
+if TYPE_CHECKING:
+    from trailwarden.checks import CheckOptions
+    from trailwarden.collect.inventory_file import AnyInventory
+    from trailwarden.collect.org_collect import Progress
+    from trailwarden.findings import Report
 
 __all__ = ["scan"]
 
@@ -19,13 +30,15 @@ __all__ = ["scan"]
     "--inventory",
     "inventory_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Evaluate a saved inventory offline instead of calling AWS.",
+    help="Evaluate a saved inventory (one account's or an organization's) offline instead "
+    "of calling AWS.",
 )
 @click.option(
     "--save-inventory",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the collected inventory (JSON, mode 0600) to FILE.",
 )
+@org_options
 @common_scan_options
 @handle_errors
 def scan(
@@ -35,6 +48,14 @@ def scan(
     timeout: float,
     inventory_file: Path | None,
     save_inventory: Path | None,
+    org: bool,
+    ous: tuple[str, ...],
+    accounts: tuple[str, ...],
+    exclude_accounts: tuple[str, ...],
+    accounts_file: Path | None,
+    role_name: str | None,
+    external_id: str | None,
+    max_workers: int | None,
     fmt: str,
     output: Path | None,
     max_delivery_age: str,
@@ -44,31 +65,83 @@ def scan(
 ) -> None:
     """Scan an account (or a saved inventory) and report every check on every trail.
 
-    The CIS monitoring checks TW101–TW115 are included unless --no-monitoring.
+    With --org (or --accounts-file), every account of the organization: the management
+    account with your credentials, the others through --role-name. The CIS monitoring
+    checks TW101–TW115 are included unless --no-monitoring.
     """
-    from trailwarden.collect.inventory_file import load_inventory
+    from trailwarden.collect.inventory_file import load_any_inventory
     from trailwarden.collect.inventory_file import save_inventory as save
     from trailwarden.errors import UsageError
-    from trailwarden.scan import scan_account, scan_inventory
 
     options = check_options(max_delivery_age, min_retention_days, checks, monitoring)
+    org_flags = org or ous or accounts or exclude_accounts or accounts_file or role_name
     if inventory_file is not None:
-        if profile or regions is not None or save_inventory:
+        if profile or regions is not None or save_inventory or org_flags or external_id:
             raise UsageError(
-                "--inventory evaluates a saved file offline; drop --profile, --regions and "
-                "--save-inventory, or drop --inventory to scan AWS."
+                "--inventory evaluates a saved file offline; drop --profile, --regions, "
+                "--save-inventory and the organization options, or drop --inventory to scan AWS."
             )
-        result = scan_inventory(load_inventory(inventory_file), options)
+        report = _offline(load_any_inventory(inventory_file), options)
     else:
         from trailwarden.cli.options import split_regions
         from trailwarden.collect.clients import open_factory
 
         region_list = split_regions(regions)
+        request = org_request(
+            org, ous, accounts, exclude_accounts, accounts_file, role_name, external_id,
+            max_workers, region_list,
+        )  # fmt: skip
         factory = open_factory(
             profile=profile, endpoint_url=endpoint_url, patience=patience(timeout)
         )
-        result = scan_account(factory, regions=region_list, options=options)
+        collected: AnyInventory
+        if request is None:
+            from trailwarden.scan import scan_account
+
+            result = scan_account(factory, regions=region_list, options=options)
+            report, collected = result.report, result.inventory
+        else:
+            from trailwarden.org_scan import scan_organization
+
+            with _account_progress() as on_progress:
+                found = scan_organization(factory, request, options, on_progress)
+            report, collected = found.report, found.inventory
         if save_inventory is not None:
-            save(result.inventory, save_inventory)
-    emit(result.report, fmt, output)
-    sys.exit(result.report.exit_code)
+            save(collected, save_inventory)
+    emit(report, fmt, output)
+    sys.exit(report.exit_code)
+
+
+def _offline(inventory: AnyInventory, options: CheckOptions) -> Report:
+    from trailwarden.org_inventory import OrganizationInventory
+
+    if isinstance(inventory, OrganizationInventory):
+        from trailwarden.org_scan import scan_org_inventory
+
+        return scan_org_inventory(inventory, options).report
+    from trailwarden.scan import scan_inventory
+
+    return scan_inventory(inventory, options).report
+
+
+@contextmanager
+def _account_progress() -> Iterator[Progress | None]:
+    """A progress bar of accounts on standard error, only when it is a terminal: never in
+    the report, whatever --format and --output say."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), "{task.fields[errors]}", TimeElapsedColumn())
+    with Progress("Scanning accounts", *columns, console=console, transient=True) as bar:
+        task = bar.add_task("accounts", total=None, errors="")
+
+        def on_progress(done: int, total: int, failed: int) -> None:
+            errors = f"{failed} could not be scanned" if failed else ""
+            bar.update(task, completed=done, total=total, errors=errors)
+
+        yield on_progress
