@@ -131,3 +131,22 @@ def test_accounts_naming_an_account_outside_the_organization_is_a_usage_error(aw
 def test_a_caller_outside_any_organization_is_told_to_drop_org(aws):
     with pytest.raises(UsageError, match="not in an AWS Organization"):
         scan(aws)
+
+
+def test_a_delegated_administrator_scans_its_own_account_directly_and_the_rest_by_role(aws):
+    org = make_organization(aws)
+    aws.client(MAIN_ACCOUNT, "organizations").register_delegated_administrator(
+        AccountId=org.accounts["dev"], ServicePrincipal="config-multiaccountsetup.amazonaws.com"
+    )
+    from moto.sts.models import sts_backends
+
+    result = scan_organization(aws.factory(org.accounts["dev"]), OrgRequest())
+    report = result.report
+    assert result.inventory.management_account_id == MAIN_ACCOUNT
+    assert result.inventory.caller_account_id == org.accounts["dev"]
+    assumed = {a for a in org.accounts.values() if sts_backends[a]["aws"].assumed_roles}
+    assumed |= {MAIN_ACCOUNT} if sts_backends[MAIN_ACCOUNT]["aws"].assumed_roles else set()
+    assert assumed == {MAIN_ACCOUNT, org.accounts["prod"], org.accounts["sandbox"]}
+    tw010 = by_account(report, "TW010")
+    assert tw010[org.accounts["dev"]].status is Status.PASS  # credited from the management scan
+    assert report.account_details[0].account_id == MAIN_ACCOUNT

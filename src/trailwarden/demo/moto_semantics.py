@@ -22,7 +22,8 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
 - PutMetricFilter adds a second filter of the same name; AWS updates the existing one.
   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
 
-It also installs the denials of :mod:`trailwarden.demo.moto_denials`.
+It also installs the denials of :mod:`trailwarden.demo.moto_denials` and the delegated
+administrator's reads of :mod:`trailwarden.demo.moto_organizations`.
 """
 
 from __future__ import annotations
@@ -101,7 +102,10 @@ def install_aws_semantics() -> bool:
     from moto.cloudtrail.responses import CloudTrailResponse
     from moto.core.responses import BaseResponse
     from moto.logs.metric_filters import MetricFilters
+    from moto.organizations.responses import OrganizationsResponse
     from moto.sns.models import SNSBackend
+
+    from trailwarden.demo.moto_organizations import organizations_backend
 
     patches: dict[tuple[type, str], Any] = {
         (CloudTrailBackend, "list_trails"): _list_trails,
@@ -113,6 +117,7 @@ def install_aws_semantics() -> bool:
         (SNSBackend, "list_subscriptions_by_topic"): _list_subscriptions_by_topic,
         (MetricFilters, "add_filter"): _add_metric_filter,
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
+        (OrganizationsResponse, "organizations_backend"): property(organizations_backend),
     }
     with _install_lock:
         if _originals:
