@@ -222,7 +222,11 @@ def _lower(text: str) -> str:
 
 def _account_verdict(inventory: Inventory, candidates: list[_Candidate]) -> Outcome:
     if qualifying := [c.trail for c in candidates if c.qualifies]:
-        names = ", ".join(_named(inventory, t) for t in qualifying)
+        named = [_named(inventory, t) for t in qualifying]
+        names = named[0] + "".join(
+            f"{' and' if i == len(named) - 1 else ','} {_lower(n)}"
+            for i, n in enumerate(named[1:], start=1)
+        )
         verb = "are" if len(qualifying) > 1 else "is"
         return Outcome(
             Status.PASS,

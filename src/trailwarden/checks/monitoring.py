@@ -85,8 +85,10 @@ def monitoring_findings(
     qualifying trails, and those of the qualifying organization trails that cover it."""
     qualifying = set(tw010.evidence.get("qualifying", ()))
     groups: dict[str, Judged] = {}
-    sources = [(t, inventory) for t in trails]
-    sources += [(c.trail, c.facts) for c in covering if c.trail is not None and c.facts]
+    # The organization trails' groups first: of equally good chains, the one to show (and
+    # to fix, once for every member) is on the organization's log group.
+    sources = [(c.trail, c.facts) for c in covering if c.trail is not None and c.facts]
+    sources += [(t, inventory) for t in trails]
     for t, facts in sources:
         ref = parse_log_group_arn(t.config.log_group_arn or "") if t.config else None
         if t.arn in qualifying and ref is not None:

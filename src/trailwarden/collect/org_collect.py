@@ -216,7 +216,7 @@ class _Run:
         skip = skip_reason(m.state)
         if skip is None:
             return target
-        why = f"the account is {skip} (AWS Organizations state {m.state or 'unknown'})"
+        why = f"{skip} (AWS Organizations state {m.state or 'unknown'})"
         return _Target(m.account_id, m.name, m.ou_path, skip=why)
 
     def _from_entry(self, e: AccountEntry) -> _Target:

@@ -99,19 +99,16 @@ def check_ranges(ids: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
-_STATUS = {
-    AccountStatus.SCANNED: ("scanned", ""),
-    AccountStatus.FAILED: ("failed", "bold magenta"),
-    AccountStatus.SKIPPED: ("skipped", "dim"),
-}
-
-
-def _detail(r: AccountRow) -> str:
-    """The checks that fail or are not evaluated; why, for an account not scanned."""
+def _detail(r: AccountRow) -> tuple[str, str]:
+    """(text, style): the checks that fail or are not evaluated; for an account that was
+    not scanned, why."""
     if r.info.status is AccountStatus.SCANNED:
-        return check_ranges(r.failing)
+        return check_ranges(r.failing), ""
     reason = r.info.reason or ""
-    return reason if len(reason) <= 80 else reason[:79] + "…"
+    if r.info.status is AccountStatus.FAILED:
+        # "AccessDenied on sts:AssumeRole for arn:…": the role is in the account's details.
+        return f"not scanned: {reason.split(' for arn:')[0]}", "bold magenta"
+    return f"skipped: {reason}", "dim"
 
 
 def render_org_summary(report: Report, console: Console) -> None:
@@ -120,31 +117,34 @@ def render_org_summary(report: Report, console: Console) -> None:
     from rich.text import Text
 
     rows = account_rows(report)
+    from rich import box
+
     table = Table(
         title=Text("Organization summary — the worst accounts first", style="bold"),
         title_justify="left",
-        expand=True,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
         padding=(0, 1),
     )
     table.add_column("account", no_wrap=True)
-    table.add_column("name", overflow="fold", max_width=28)
-    table.add_column("OU", overflow="fold", max_width=32)
-    table.add_column("status", no_wrap=True)
+    table.add_column("OU", overflow="fold", max_width=20)
     for status in ("PASS", "FAIL", "ERROR"):
         table.add_column(status, justify="right", no_wrap=True)
-    table.add_column("failing or not evaluated", ratio=1, min_width=20, overflow="fold")
+    table.add_column("failing or not evaluated", overflow="fold")
     for r in rows:
         info = r.info
-        label, style = _STATUS[info.status]
+        account = Text(printable(info.account_id))
+        if info.name:
+            name = printable(info.name)
+            account.append("\n" + (name if len(name) <= 18 else name[:17] + "…"), style="dim")
+        detail, style = _detail(r)
         table.add_row(
-            Text(printable(info.account_id)),
-            Text(printable(info.name or "")),
+            account,
             Text(printable(info.ou_path or "")),
-            Text(label, style=style),
             Text(str(r.passed), style="green" if r.passed else "dim"),
             Text(str(r.failed), style="bold red" if r.failed else "dim"),
             Text(str(r.errors), style="bold magenta" if r.errors else "dim"),
-            Text(printable(_detail(r))),
+            Text(printable(detail), style=style),
         )
     console.print(table)
     statuses = [r.info.status for r in rows]
