@@ -13,22 +13,28 @@ hands back a :class:`~trailwarden.collect.clients.ClientFactory` for the member:
 - STS calls go to the regional endpoint of the caller's region (botocore's default), and
   at most ``max_concurrent`` at once across the whole run: STS is shared by every member,
   whatever the number of accounts scanned in parallel (adaptive retries do the rest).
-- Every member session shares one botocore data loader: the service models are read
-  once per run, not once per account.
+- A member scanned in passing (``scan --org``) borrows a seat: one of a few sessions whose
+  credentials are pointed at it for the time of its scan, so 1,000 members cost 1,000
+  AssumeRole calls but not 1,000 sessions and their clients
+  (:mod:`trailwarden.collect.sessions`); :meth:`AssumedSessions.factory` gives a member a
+  session of its own, to keep.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from trailwarden.collect.calls import AwsCallError, api_error
+from trailwarden.collect.sessions import PointedCredentials, SessionMaker
 from trailwarden.inventory import ApiError
 
 if TYPE_CHECKING:
-    import boto3
+    from botocore.credentials import RefreshableCredentials
 
     from trailwarden.collect.clients import ClientFactory
 
@@ -81,6 +87,12 @@ def session_name(purpose: str, caller_arn: str) -> str:
     return _SESSION_CHARS.sub("-", name)[:64]
 
 
+@dataclass(frozen=True)
+class _Seat:
+    credentials: PointedCredentials
+    factory: ClientFactory
+
+
 class AssumedSessions:
     """Client factories for member accounts, from the caller's by ``sts:AssumeRole``.
 
@@ -101,11 +113,17 @@ class AssumedSessions:
         self.role_session_name = role_session_name
         self.duration_s = duration_s
         self._slots = threading.BoundedSemaphore(max_concurrent)
-        self._loader: Any = None
+        # The caller's profile, for its settings (CA bundle, endpoints, retries). boto3
+        # calls a session without a profile "default" even when no such profile exists.
+        profile = caller.session.profile_name
+        known = profile in caller.session.available_profiles
+        self._maker = SessionMaker(profile if known else None, region)
+        self._seats: list[_Seat] = []
         self._lock = threading.Lock()
 
-    def factory(self, target: RoleTarget) -> ClientFactory | ApiError:
-        """A factory in ``target``'s account, or the AssumeRole error (nothing raised but
+    def credentials(self, target: RoleTarget) -> RefreshableCredentials | ApiError:
+        """``target``'s credentials, refreshing themselves by assuming the role again, or
+        the AssumeRole error (nothing raised but
         :class:`~trailwarden.errors.EndpointError`, which ends the run)."""
         from botocore.credentials import RefreshableCredentials
 
@@ -116,10 +134,40 @@ class AssumedSessions:
             first = fetch()
         except AwsCallError as exc:
             return api_error(exc, "sts:AssumeRole", self.region)
-        credentials = RefreshableCredentials.create_from_metadata(
+        return RefreshableCredentials.create_from_metadata(
             metadata=first, refresh_using=fetch, method="assume-role"
         )
-        return self.caller.for_session(self._session(credentials))
+
+    def factory(self, target: RoleTarget) -> ClientFactory | ApiError:
+        """A factory of its own in ``target``'s account (for as long as it is needed), or
+        the AssumeRole error."""
+        credentials = self.credentials(target)
+        if isinstance(credentials, ApiError):
+            return credentials
+        return self.caller.for_session(self._maker.session(credentials))
+
+    @contextmanager
+    def seat(self, target: RoleTarget) -> Iterator[ClientFactory | ApiError]:
+        """A factory in ``target``'s account for the duration of the ``with`` block: one of
+        a few reused sessions, pointed at this account (see
+        :mod:`trailwarden.collect.sessions`). Its call counts go on from one member to
+        the next: count by difference. No call may outlive the block."""
+        credentials = self.credentials(target)
+        if isinstance(credentials, ApiError):
+            yield credentials
+            return
+        with self._lock:
+            seat = self._seats.pop() if self._seats else None
+        if seat is None:
+            pointed = PointedCredentials()
+            seat = _Seat(pointed, self.caller.for_session(self._maker.session(pointed)))
+        seat.credentials.point(credentials)
+        try:
+            yield seat.factory
+        finally:
+            seat.credentials.point(None)
+            with self._lock:
+                self._seats.append(seat)
 
     def _assume(self, target: RoleTarget) -> dict[str, str]:
         kwargs: dict[str, Any] = {
@@ -139,29 +187,3 @@ class AssumedSessions:
             "token": c["SessionToken"],
             "expiry_time": c["Expiration"].isoformat(),
         }
-
-    def _session(self, credentials: Any) -> boto3.Session:
-        import boto3
-        import botocore.session
-        from botocore.credentials import CredentialProvider, CredentialResolver
-        from botocore.loaders import create_loader
-
-        class Assumed(CredentialProvider):
-            METHOD = "assume-role"
-            CANONICAL_NAME = "trailwarden-assume-role"
-
-            def load(self) -> Any:
-                return credentials
-
-        with self._lock:
-            if self._loader is None:
-                self._loader = create_loader()
-        # The caller's profile, for its settings (CA bundle, endpoints, retries); the
-        # credentials are the assumed role's, whatever the profile says. boto3 calls a
-        # session without a profile "default" even when no such profile exists.
-        caller = self.caller.session
-        profile = caller.profile_name if caller.profile_name in caller.available_profiles else None
-        core = botocore.session.Session(profile=profile)
-        core.register_component("data_loader", self._loader)
-        core.register_component("credential_provider", CredentialResolver([Assumed()]))
-        return boto3.Session(botocore_session=core, region_name=self.region)

@@ -224,23 +224,26 @@ class _Run:
 
     def _reach(self, target: _Target) -> _Reached:
         """Assume the target's role (unless it is the caller's account) and collect it."""
-        factory = self.caller
-        if target.role is not None:
-            assert self.sessions is not None
-            got = self.sessions.factory(target.role)
-            if isinstance(got, ApiError):
-                return _Reached(None, got, {})
-            factory = got
+        if target.role is None:
+            return _Reached(self._collect(self.caller, target), None, {})
+        assert self.sessions is not None
+        with self.sessions.seat(target.role) as seated:
+            if isinstance(seated, ApiError):
+                return _Reached(None, seated, {})
+            before = seated.call_counts()
+            inventory = self._collect(seated, target)
+            counts = {a: n - before.get(a, 0) for a, n in seated.call_counts().items()}
+        return _Reached(inventory, None, {a: n for a, n in counts.items() if n})
+
+    def _collect(self, factory: ClientFactory, target: _Target) -> Inventory:
         known = KnownAccount(target.account_id, self.partition, self.org[0] if self.org else None)
-        inventory = collect_account(
+        return collect_account(
             factory,
             regions=target.regions,
             home_region=self.control,
             monitoring=self.request.monitoring,
             known=known,
         )
-        counts = factory.call_counts() if factory is not self.caller else {}
-        return _Reached(inventory, None, counts)
 
     def _inventory(self, targets: dict[str, _Target]) -> OrganizationInventory:
         management = self.org[1] if self.org else None

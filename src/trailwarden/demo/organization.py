@@ -24,7 +24,15 @@ from trailwarden.demo.monitoring import organization_monitoring, seed_monitoring
 if TYPE_CHECKING:
     from trailwarden.demo.simulated_aws import SimulatedAws
 
-__all__ = ["ACCOUNTS", "ORG_GROUP", "ORG_TRAIL", "UNASSUMABLE", "DemoAccount", "seed_organization"]
+__all__ = [
+    "ACCOUNTS",
+    "ORG_GROUP",
+    "ORG_TRAIL",
+    "UNASSUMABLE",
+    "DemoAccount",
+    "seed_organization",
+    "seed_organization_trail",
+]
 
 ORG_TRAIL = "aws-controltower-BaselineCloudTrail"
 ORG_GROUP = "aws-controltower/CloudTrailLogs"
@@ -84,11 +92,12 @@ def seed_organization(aws: SimulatedAws, now: datetime) -> str:
             aws.deny("sts:AssumeRole", resource=f"arn:aws:iam::{a.account_id}:role/{MEMBER_ROLE}")
     # AWS shows the management account's organization trails to every member.
     aws.register_organization(MANAGEMENT, [a.account_id for a in ACCOUNTS])
-    _organization_trail(aws, org_id, now)
+    seed_organization_trail(aws, org_id, now)
     return org_id
 
 
-def _organization_trail(aws: SimulatedAws, org_id: str, now: datetime) -> None:
+def seed_organization_trail(aws: SimulatedAws, org_id: str, now: datetime) -> None:
+    """The management account's organization trail, its role and its CIS monitoring."""
     iam = aws.client(MANAGEMENT, "iam")
     iam.create_role(RoleName=ORG_ROLE, AssumeRolePolicyDocument=json.dumps(_trust()))
     iam.put_role_policy(

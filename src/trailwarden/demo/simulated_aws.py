@@ -147,19 +147,23 @@ class SimulatedAws:
         import botocore.session
         from botocore.loaders import create_loader
 
-        with self._loader_lock:  # not self._lock: client() holds it while calling this
-            if self._loader is None:
-                self._loader = create_loader()
         # One data loader for every session: each would read the service models again
         # (about 0.1 s per client), and an organization has many accounts.
-        core = botocore.session.get_session()
-        core.register_component("data_loader", self._loader)
-        session = boto3.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            region_name=region,
-            botocore_session=core,
-        )
+        with self._loader_lock:  # not self._lock: client() holds it while calling this
+            first = self._loader is None
+            if first:
+                self._loader = create_loader()
+            core = botocore.session.get_session()
+            core.register_component("data_loader", self._loader)
+            known = len(self._loader.search_paths)
+            session = boto3.Session(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                region_name=region,
+                botocore_session=core,
+            )
+            if not first:  # each boto3 Session adds its data directory again
+                del self._loader.search_paths[known:]
         session.events.register("before-sign", partial(_add_account_header, account_id))
         return session
 
