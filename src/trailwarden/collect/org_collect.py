@@ -24,23 +24,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from trailwarden.collect.accounts_file import AccountEntry
-from trailwarden.collect.assume import (
-    DEFAULT_ROLE_NAME,
-    AssumedSessions,
-    RoleTarget,
-    role_arn,
-    session_name,
-)
+from trailwarden.collect.assume import AssumedSessions, session_name
 from trailwarden.collect.aws import KnownAccount, collect_account
 from trailwarden.collect.identity import identify_caller
-from trailwarden.collect.organization import Member, describe_organization, discover, skip_reason
+from trailwarden.collect.org_targets import (
+    DEFAULT_MAX_WORKERS,
+    OrgRequest,
+    Target,
+    TargetMaker,
+    narrowed,
+)
+from trailwarden.collect.organization import describe_organization, discover
 from trailwarden.collect.regions import validate_regions
-from trailwarden.errors import UsageError
 from trailwarden.findings import AccountStatus
 from trailwarden.inventory import ApiError, Inventory
 from trailwarden.org_inventory import OrgAccount, OrganizationInventory, OuListingError
@@ -50,38 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_WORKERS", "OrgRequest", "Progress", "collect_organization"]
 
-# Accounts collected at once (see the README's speed section for how it was chosen).
-DEFAULT_MAX_WORKERS = 32
 # (accounts done, accounts to do, accounts failed so far)
 Progress = Callable[[int, int, int], None]
-
-
-@dataclass(frozen=True)
-class OrgRequest:
-    """What to scan: the organization (``ous``: under those OUs) or an accounts file."""
-
-    accounts_file: tuple[AccountEntry, ...] | None = None  # None: the organization
-    ous: tuple[str, ...] = ()
-    include: frozenset[str] | None = None  # --accounts
-    exclude: frozenset[str] = field(default_factory=frozenset)  # --exclude-accounts
-    role_name: str = DEFAULT_ROLE_NAME
-    external_id: str | None = None
-    regions: tuple[str, ...] | None = None
-    monitoring: bool = True
-    max_workers: int = DEFAULT_MAX_WORKERS
-
-
-@dataclass(frozen=True)
-class _Target:
-    """One account to collect (or skip), and how to reach it."""
-
-    account_id: str
-    name: str | None
-    ou_path: str | None
-    skip: str | None = None  # why it is not scanned
-    role: RoleTarget | None = None  # None: the caller's credentials
-    regions: tuple[str, ...] | None = None
-    in_scope: bool = True
 
 
 @dataclass(frozen=True)
@@ -134,6 +103,7 @@ class _Run:
         self.sessions: AssumedSessions | None = None
         self.reached: dict[str, _Reached] = {}
         self.listing_errors: tuple[OuListingError, ...] = ()
+        self.make = TargetMaker(request, caller_account, partition)
 
     def collect(
         self, pool: ThreadPoolExecutor, on_progress: Progress | None
@@ -142,11 +112,11 @@ class _Run:
         management = self.org[1] if self.org else None
         if management is not None:
             # Started before the tree is walked: every member's crediting waits for it.
-            futures[management] = pool.submit(self._reach, self._target(management))
+            futures[management] = pool.submit(self._reach, self.make.target(management))
         targets = self._targets()
         by_id = {t.account_id: t for t in targets}
         if management is not None and management not in by_id:
-            by_id[management] = _Target(management, None, None, in_scope=False)
+            by_id[management] = Target(management, None, None, in_scope=False)
         for t in targets:
             if t.skip is None and t.account_id not in futures:
                 futures[t.account_id] = pool.submit(self._reach, t)
@@ -163,66 +133,17 @@ class _Run:
                     on_progress(done, len(todo), failed)
         return self._inventory(by_id)
 
-    def _targets(self) -> list[_Target]:
-        request = self.request
-        if request.accounts_file is not None:
-            found = [self._from_entry(e) for e in request.accounts_file]
+    def _targets(self) -> list[Target]:
+        if self.request.accounts_file is not None:
+            found = [self.make.from_entry(e) for e in self.request.accounts_file]
         else:
             assert self.org is not None
-            tree = discover(self.caller, self.control, self.org, request.ous)
+            tree = discover(self.caller, self.control, self.org, self.request.ous)
             self.listing_errors = tree.errors
-            found = [self._from_member(m) for m in tree.members]
-        known = {t.account_id for t in found}
-        if request.include is not None:
-            missing = sorted(request.include - known)
-            if missing:
-                where = (
-                    "in the accounts file"
-                    if request.accounts_file is not None
-                    else ("under --ou" if request.ous else "in the organization")
-                )
-                raise UsageError(
-                    f"--accounts names {', '.join(missing)}, not {where}; check the ids."
-                )
-            found = [t for t in found if t.account_id in request.include]
-        found = [t for t in found if t.account_id not in request.exclude]
-        if not found:
-            raise UsageError(
-                "No account is left to scan once --accounts and --exclude-accounts are applied; "
-                "check them."
-            )
-        return found
+            found = [self.make.from_member(m) for m in tree.members]
+        return narrowed(found, self.request)
 
-    def _target(
-        self,
-        account_id: str,
-        name: str | None = None,
-        ou_path: str | None = None,
-        role: str | None = None,
-        external_id: str | None = None,
-        regions: tuple[str, ...] | None = None,
-    ) -> _Target:
-        """How to reach ``account_id``: the caller's own credentials, or a role in it."""
-        regions = regions or self.request.regions
-        if account_id == self.caller_account and role is None:
-            return _Target(account_id, name, ou_path, regions=regions)
-        role = role or self.request.role_name
-        arn = role if role.startswith("arn:") else role_arn(self.partition, account_id, role)
-        target = RoleTarget(account_id, arn, external_id or self.request.external_id)
-        return _Target(account_id, name, ou_path, role=target, regions=regions)
-
-    def _from_member(self, m: Member) -> _Target:
-        target = self._target(m.account_id, m.name, m.ou_path)
-        skip = skip_reason(m.state)
-        if skip is None:
-            return target
-        why = f"{skip} (AWS Organizations state {m.state or 'unknown'})"
-        return _Target(m.account_id, m.name, m.ou_path, skip=why)
-
-    def _from_entry(self, e: AccountEntry) -> _Target:
-        return self._target(e.account_id, e.name, e.ou_path, e.role, e.external_id, e.regions)
-
-    def _reach(self, target: _Target) -> _Reached:
+    def _reach(self, target: Target) -> _Reached:
         """Assume the target's role (unless it is the caller's account) and collect it."""
         if target.role is None:
             return _Reached(self._collect(self.caller, target), None, {})
@@ -235,7 +156,7 @@ class _Run:
             counts = {a: n - before.get(a, 0) for a, n in seated.call_counts().items()}
         return _Reached(inventory, None, {a: n for a, n in counts.items() if n})
 
-    def _collect(self, factory: ClientFactory, target: _Target) -> Inventory:
+    def _collect(self, factory: ClientFactory, target: Target) -> Inventory:
         known = KnownAccount(target.account_id, self.partition, self.org[0] if self.org else None)
         return collect_account(
             factory,
@@ -245,7 +166,7 @@ class _Run:
             known=known,
         )
 
-    def _inventory(self, targets: dict[str, _Target]) -> OrganizationInventory:
+    def _inventory(self, targets: dict[str, Target]) -> OrganizationInventory:
         management = self.org[1] if self.org else None
         accounts = [self._account(t) for t in targets.values()]
         # The management account first (it owns the organization trails), then by OU path.
@@ -262,7 +183,7 @@ class _Run:
             listing_errors=self.listing_errors,
         )
 
-    def _account(self, t: _Target) -> OrgAccount:
+    def _account(self, t: Target) -> OrgAccount:
         role = t.role.role_arn if t.role is not None else None
         if t.skip is not None:
             return OrgAccount(t.account_id, t.name, t.ou_path, AccountStatus.SKIPPED, t.skip, role)
