@@ -150,3 +150,26 @@ def test_a_delegated_administrator_scans_its_own_account_directly_and_the_rest_b
     tw010 = by_account(report, "TW010")
     assert tw010[org.accounts["dev"]].status is Status.PASS  # credited from the management scan
     assert report.account_details[0].account_id == MAIN_ACCOUNT
+
+
+def test_an_ou_that_cannot_be_listed_is_an_error_and_the_rest_is_scanned(aws):
+    org = make_organization(aws)
+    aws.deny("organizations:ListAccountsForParent", resource=org.ous["Sandbox"])
+    report = scan(aws).report
+    (finding,) = [f for f in report.findings if f.resource_id == org.ous["Sandbox"]]
+    assert (finding.status, finding.resource_type) == (
+        Status.ERROR,
+        "AWS::Organizations::OrganizationalUnit",
+    )
+    assert finding.message.startswith(
+        f"Could not list the accounts under Root/Sandbox ({org.ous['Sandbox']}): "
+        "AccessDeniedException on organizations:ListAccountsForParent"
+    )
+    assert org.accounts["sandbox"] not in report.accounts
+    assert org.accounts["prod"] in report.accounts and report.exit_code == 1
+
+
+def test_an_unknown_ou_is_a_usage_error(aws):
+    make_organization(aws)
+    with pytest.raises(UsageError, match="--ou ou-abcd-12345678 is not an organizational unit"):
+        scan(aws, OrgRequest(ous=("ou-abcd-12345678",)))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from trailwarden.collect.calls import AwsCallError, api_error, error_code
 from trailwarden.errors import Error, UsageError
+from trailwarden.inventory import ApiError
 from trailwarden.org_inventory import OuListingError
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ __all__ = [
 # Organizations calls in flight at once (its request rates are low and shared).
 ORGANIZATIONS_CONCURRENCY = 4
 # Root and OU ids: https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 _PARENT_ID = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
 
 
@@ -207,7 +209,7 @@ class _Walk:
                         if kind == "ous":
                             submit(str(child["Id"]), f"{path}/{child.get('Name') or child['Id']}")
                         else:
-                            self._add(child, path)
+                            self._add(child, parent, path)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         members = sorted(self.members.values(), key=lambda m: m.account_id)
@@ -220,8 +222,13 @@ class _Walk:
             return _pages(call, "OrganizationalUnits", ParentId=parent)
         return _pages(self.client.list_accounts_for_parent, "Accounts", ParentId=parent)
 
-    def _add(self, account: Any, path: str) -> None:
+    def _add(self, account: Any, parent: str, path: str) -> None:
         account_id = str(account.get("Id") or "")
+        if not _ACCOUNT_ID.match(account_id):  # AWS's are 12 digits; never guess at others
+            message = f"listed an account whose id {account_id[:40]!r} is not 12 digits"
+            error = ApiError(_ACTIONS["accounts"], "InvalidAccountId", message)
+            self.errors.append(OuListingError(parent, path, error))
+            return
         state = str(account.get("State") or account.get("Status") or "")
         name = account.get("Name")
         self.members.setdefault(
