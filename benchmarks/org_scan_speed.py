@@ -78,6 +78,7 @@ class DelayedServer:
         auth = environ.get("HTTP_AUTHORIZATION", "")
         credential = auth.partition("Credential=")[2].split(",")[0].split("/")
         service = credential[3] if len(credential) > 3 else "?"
+        service = {"monitoring": "cloudwatch"}.get(service, service)  # CloudWatch signs so
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         action = target.rpartition(".")[2] if target else (form.get("Action") or ["?"])[0]
         if action == "AssumeRole":  # the member whose role is assumed

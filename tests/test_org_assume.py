@@ -71,3 +71,18 @@ def test_the_session_name_says_trailwarden_and_who():
     }
     for arn, expected in cases.items():
         assert session_name("scan", arn) == expected
+
+
+def test_assume_role_goes_to_the_sts_endpoint_of_the_callers_region(monkeypatch):
+    import boto3
+
+    from trailwarden.collect.clients import ClientFactory
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_STS_REGIONAL_ENDPOINTS"):
+        monkeypatch.delenv(name, raising=False)
+    session = boto3.Session(
+        aws_access_key_id="a", aws_secret_access_key="b", region_name="eu-west-1"
+    )
+    sessions = AssumedSessions(ClientFactory(session), region="eu-west-1", role_session_name="s1")
+    sts = sessions.caller.client("sts", sessions.region)
+    assert sts.meta.endpoint_url == "https://sts.eu-west-1.amazonaws.com"
