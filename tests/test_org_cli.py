@@ -107,6 +107,7 @@ def test_role_name_and_external_id_reach_assume_role(org, env):
         ),
         (["--org", "--external-id", "x"], "--external-id must be 2–1224 characters"),
         (["--org", "--inventory", "org.json"], "--inventory evaluates a saved file offline"),
+        (["--max-workers", "4", "--inventory", "org.json"], "--inventory evaluates a saved file"),
         (["--org", "--max-workers", "0"], "Invalid value for '--max-workers'"),
     ],
 )

@@ -100,6 +100,7 @@ class _Candidate:
     fixes: list[str]
     unknown: list[str]  # facts that could not be read
     notes: tuple[str, ...] = ()
+    credited: bool = False  # an organization trail judged in its owner's scan (scan --org)
 
     @property
     def qualifies(self) -> bool:
@@ -147,8 +148,10 @@ def _candidate(trail: Trail, findings: list[Finding]) -> _Candidate:
 def _covering_candidate(covering: CoveringTrail) -> _Candidate:
     """A covering organization trail as its owner's scan judged it (or why it could not)."""
     if covering.trail is None:
-        return _Candidate(covering.as_trail(), [], [covering.fix], [covering.unknown or ""])
+        unknown = [covering.unknown or ""]
+        return _Candidate(covering.as_trail(), [], [covering.fix], unknown, credited=True)
     c = _candidate(covering.trail, list(covering.findings))
+    c.credited = True
     owner = covering.ref.account_id
     where = f"From account {owner}, which owns this organization trail"
     c.fixes = [f"{where}: {fix}" for fix in c.fixes]
@@ -172,7 +175,6 @@ def tw010(
     ]
     candidates += [_covering_candidate(c) for c in covering]
     outcome = _account_verdict(inventory, candidates)
-    by_arn = {c.ref.arn: c for c in covering}
     return Finding(
         check_id="TW010",
         title=CHECKS["TW010"].title,
@@ -204,16 +206,16 @@ def tw010(
                     "qualifies": c.qualifies,
                 }
                 for c in candidates
-                if c.trail.arn in by_arn
+                if c.credited
             ],
         },
     )
 
 
-def _named(inventory: Inventory, trail: Trail) -> str:
-    if trail.account_id == inventory.account_id:
-        return f"Trail {trail.name}"
-    return f"Organization trail {trail.name} of management account {trail.account_id}"
+def _named(c: _Candidate) -> str:
+    if c.credited:
+        return f"Organization trail {c.trail.name} of management account {c.trail.account_id}"
+    return f"Trail {c.trail.name}"
 
 
 def _lower(text: str) -> str:
@@ -221,27 +223,32 @@ def _lower(text: str) -> str:
 
 
 def _account_verdict(inventory: Inventory, candidates: list[_Candidate]) -> Outcome:
-    if qualifying := [c.trail for c in candidates if c.qualifies]:
-        named = [_named(inventory, t) for t in qualifying]
+    qualifying = [c for c in candidates if c.qualifies]
+    if qualifying and not any(c.credited for c in qualifying):
+        return Outcome(
+            Status.PASS,
+            f"Trail {', '.join(c.trail.name for c in qualifying)} is multi-region, logging, "
+            "captures read and write management events and passes TW001–TW005.",
+        )
+    if qualifying:
+        named = [_named(c) for c in qualifying]
         names = named[0] + "".join(
             f"{' and' if i == len(named) - 1 else ','} {_lower(n)}"
             for i, n in enumerate(named[1:], start=1)
         )
-        verb = "are" if len(qualifying) > 1 else "is"
+        many = len(qualifying) > 1
         return Outcome(
             Status.PASS,
-            f"{names} {verb} multi-region, logging, capture{'' if verb == 'are' else 's'} "
-            "read and write management events and pass"
-            f"{'' if verb == 'are' else 'es'} TW001–TW005.",
+            f"{names} {'are' if many else 'is'} multi-region, logging, "
+            f"capture{'' if many else 's'} read and write management events and "
+            f"pass{'' if many else 'es'} TW001–TW005.",
         )
     # Not knowing is not failing: a candidate that only lacks facts, or a failed listing,
     # might have qualified.
     unknown = [c for c in candidates if not c.problems]
     if inventory.errors or unknown:
         reasons = [e.describe() for e in inventory.errors]
-        reasons += [
-            f"{_lower(_named(inventory, c.trail))}: {'; '.join(c.unknown)}" for c in unknown
-        ]
+        reasons += [f"{_lower(_named(c))}: {'; '.join(c.unknown)}" for c in unknown]
         fixes = [fix for c in unknown for fix in c.fixes if fix]
         if inventory.errors or not fixes:
             fixes.append(
@@ -271,7 +278,7 @@ def _account_verdict(inventory: Inventory, candidates: list[_Candidate]) -> Outc
     best = min(multi, key=lambda c: len(c.problems))  # the first of the closest ones
     return Outcome(
         Status.FAIL,
-        f"No trail qualifies: {_lower(_named(inventory, best.trail))} is multi-region but "
+        f"No trail qualifies: {_lower(_named(best))} is multi-region but "
         f"{' and '.join(best.problems)}.",
         "; ".join(best.fixes),
     )

@@ -74,9 +74,9 @@ def scan(
     from trailwarden.errors import UsageError
 
     options = check_options(max_delivery_age, min_retention_days, checks, monitoring)
-    org_flags = org or ous or accounts or exclude_accounts or accounts_file or role_name
+    org_flags = (org, ous, accounts, exclude_accounts, accounts_file, role_name, external_id)
     if inventory_file is not None:
-        if profile or regions is not None or save_inventory or org_flags or external_id:
+        if profile or regions is not None or save_inventory or any(org_flags) or max_workers:
             raise UsageError(
                 "--inventory evaluates a saved file offline; drop --profile, --regions, "
                 "--save-inventory and the organization options, or drop --inventory to scan AWS."
