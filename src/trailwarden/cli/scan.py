@@ -88,9 +88,16 @@ def scan(
 
         region_list = split_regions(regions)
         request = org_request(
-            org, ous, accounts, exclude_accounts, accounts_file, role_name, external_id,
-            max_workers, region_list,
-        )  # fmt: skip
+            org=org,
+            ous=ous,
+            accounts=accounts,
+            exclude_accounts=exclude_accounts,
+            accounts_file=accounts_file,
+            role_name=role_name,
+            external_id=external_id,
+            max_workers=max_workers,
+            regions=region_list,
+        )
         factory = open_factory(
             profile=profile, endpoint_url=endpoint_url, patience=patience(timeout)
         )

@@ -62,16 +62,15 @@ MAX_WORKERS = 16
 
 @dataclass(frozen=True)
 class KnownAccount:
-    """What an organization scan already knows about a member: no need to ask AWS again.
+    """What an organization scan already knows about an account: no need to ask AWS again.
 
-    ``organization_trails_elsewhere``: trails of other accounts (organization trails) are
-    listed, not described — their owner's scan evaluates them once.
+    With it, the trails of other accounts that ListTrails shows (organization trails) are
+    listed, not described: their owner's scan evaluates them, once.
     """
 
     account_id: str
     partition: str
     organization_id: str | None = None
-    organization_trails_elsewhere: bool = True
 
 
 def collect_account(
@@ -132,7 +131,7 @@ def _collect(
             errors=(listed,),
         )
     elsewhere: tuple[TrailRef, ...] = ()
-    if known is not None and known.organization_trails_elsewhere:
+    if known is not None:
         # A member lists its organization's trails too; describing them here would only
         # repeat (with less access) what their owner's scan evaluates.
         elsewhere = tuple(
