@@ -109,6 +109,8 @@ BAD = [
     ("accounts: [{account_id: '123456789012', external_id: x}]\n", "external_id: expected 2–1224"),
     ("accounts: [\n", "is not valid YAML at line 2"),
     ("!!python/object/apply:os.system ['true']\n", "is not valid YAML"),
+    ("accounts: " + "[" * 3000 + "]" * 3000, "is nested too deeply to be an accounts file"),
+    ("accounts: &a [*a]\n", "accounts[0]: expected a mapping with an account_id, got a list"),
 ]
 
 

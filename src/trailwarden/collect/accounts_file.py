@@ -80,6 +80,11 @@ def parse_accounts(raw: bytes | str, source: str = "<accounts file>") -> tuple[A
 
     try:
         data = yaml.safe_load(raw)
+    except RecursionError:  # PyYAML builds nested collections recursively
+        raise UsageError(
+            f"{source} is nested too deeply to be an accounts file; write it like c7n-org's "
+            "accounts.yml (a mapping with an 'accounts' list)."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
