@@ -114,14 +114,16 @@ def _collect(
     monitoring: bool,
     known: KnownAccount | None,
 ) -> Inventory:
-    listed_future = pool.submit(list_trails, factory, control)
     if known is None:
+        listed_future = pool.submit(list_trails, factory, control)
         account_id, partition = identify(factory, control)
+        listed = listed_future.result()
     else:
+        # Nothing to wait for alongside: in this thread (an organization has many accounts).
         account_id, partition = known.account_id, known.partition
+        listed = list_trails(factory, control)
     if regions is not None:
         validate_regions(regions, partition)
-    listed = listed_future.result()
     if isinstance(listed, ApiError):
         return Inventory(
             account_id=account_id,
