@@ -135,11 +135,16 @@ def _topic_chain(
     if not a.actions_enabled:
         return Chain(Outcome(Status.FAIL, f"{head} has its actions disabled.", "", evidence), 2)
     sns = [arn for arn in a.alarm_actions if arn.split(":")[2:3] == ["sns"]]
-    if not sns:
+    # Actions the code does not give may be SNS topics with subscribers.
+    chains = [
+        _unverifiable(f"{head} has an action", arn.reason, evidence, 4)
+        for arn in a.alarm_actions
+        if isinstance(arn, Unknown) and arn not in sns
+    ]
+    if not sns and not chains:
         return Chain(
             Outcome(Status.FAIL, f"{head} has no alarm action to an SNS topic.", "", evidence), 3
         )
-    chains = []
     for arn in sns:
         topic = next((t for t in inventory.topics if t.arn == arn), None)
         ev = {**evidence, "topic": arn}

@@ -1,0 +1,314 @@
+"""Resources read from code (:class:`~.specs.Code`) → the :class:`Inventory` the checks read.
+
+Links are made by value, as on AWS: a trail names its log group by ARN, and the log group
+defined in the code with that name, region and account is the one. A value the code does not
+give (:class:`~.specs.Unresolved`) is linked through the resources it derives from, and
+otherwise becomes an :class:`~trailwarden.inventory.Unknown`. A log group, role or topic named
+but not defined in the code is recorded with a ``NOT_IN_CODE`` error: it may well exist, but
+this input cannot tell (``trailwarden scan`` can).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from trailwarden.arns import parse_log_group_arn, parse_role_arn
+from trailwarden.collect.iac.build_monitoring import monitoring
+from trailwarden.collect.iac.names import log_group_arn, partition_of, role_arn, trail_arn
+from trailwarden.collect.iac.specs import (
+    Code,
+    Doc,
+    Flag,
+    RoleSpec,
+    Text,
+    TrailSpec,
+    Unresolved,
+    Where,
+)
+from trailwarden.inventory import (
+    NOT_IN_CODE,
+    ApiError,
+    EventSelectors,
+    Inventory,
+    LogGroup,
+    PolicyDocument,
+    Role,
+    Trail,
+    TrailConfig,
+    TrailStatus,
+    Unknown,
+)
+
+__all__ = ["Built", "build_inventory", "not_in_code", "resolve_link", "stand_in"]
+
+
+@dataclass(frozen=True)
+class Built:
+    """An inventory of code, and where in the code each trail is (by trail ARN)."""
+
+    inventory: Inventory
+    trails: Mapping[str, Where]
+
+
+def not_in_code(reason: str) -> ApiError:
+    return ApiError(action="trailwarden:iac", code=NOT_IN_CODE, message=reason)
+
+
+def stand_in(value: Text) -> str:
+    """A value as text: itself, or an :class:`Unknown` that says why it is unknown."""
+    return value if isinstance(value, str) else Unknown(value.text, value.reason)
+
+
+def resolve_link(value: Text | None, targets: Mapping[str, str]) -> str | None:
+    """A reference to a resource of the code (by address in ``targets``) becomes its ARN."""
+    if value is None or value == "" or isinstance(value, str):
+        return value or None
+    linked = {targets[a] for a in value.refs if a in targets}
+    if len(linked) == 1:
+        return linked.pop() + (":*" if value.text.endswith(":*") else "")
+    return Unknown(value.text, value.reason)
+
+
+def build_inventory(code: Code, collected_at: datetime, region: str) -> Built:
+    """The inventory of ``code``, whose resources default to ``region``."""
+    b = _Builder(code, code.account_id or Unknown("ACCOUNT", _NO_ACCOUNT))
+    b.errors += [not_in_code(reason) for reason in code.unread]
+    b.log_groups()
+    b.roles()
+    trails = [b.trail(t) for t in code.trails]
+    filters, alarms, topics = monitoring(code, str(b.account), b.groups, b.group_by_address)
+    inventory = Inventory(
+        account_id=b.account,
+        partition=partition_of(region),
+        collected_at=collected_at,
+        trails=tuple(t for t, _ in trails if t is not None),
+        log_groups=tuple(b.groups.values()),
+        roles=tuple(b.roles_by_arn.values()),
+        errors=tuple(b.errors),
+        metric_filters=filters,
+        alarms=alarms,
+        topics=topics,
+    )
+    return Built(inventory, {t.arn: where for t, where in trails if t is not None})
+
+
+_NO_ACCOUNT = "the code does not say which account it deploys to"
+
+
+class _Builder:
+    def __init__(self, code: Code, account: str) -> None:
+        self.code, self.account = code, account
+        self.groups: dict[str, LogGroup] = {}
+        self.group_by_address: dict[str, str] = {}
+        self.roles_by_arn: dict[str, Role] = {}
+        self.role_by_address: dict[str, str] = {}
+        self.errors: list[ApiError] = []
+
+    def log_groups(self) -> None:
+        for spec in self.code.log_groups:
+            name = _name(spec.name, spec.where)
+            key = log_group_arn(spec.region, self.account, name)
+            reasons = [f"{spec.where.address} may not exist ({spec.where.maybe})"]
+            days = spec.retention_in_days
+            if isinstance(days, Unresolved):
+                reasons = [
+                    f"{spec.where.address}'s retention is not known from code: {days.reason}"
+                ]
+            error = (
+                not_in_code(reasons[0])
+                if spec.where.maybe or isinstance(days, Unresolved)
+                else None
+            )
+            self.groups[key] = LogGroup(
+                key=key,
+                name=name,
+                region=spec.region,
+                account_id=self.account,
+                exists=None if spec.where.maybe else True,
+                # 0 (Terraform's default) and absent both mean "never expire".
+                retention_in_days=(days or None) if isinstance(days, int) else None,
+                error=error,
+            )
+            self.group_by_address[spec.where.address] = key
+
+    def roles(self) -> None:
+        for spec in self.code.roles:
+            name = _name(spec.name, spec.where)
+            arn = role_arn(spec.region, self.account, name, spec.path)
+            self.role_by_address[spec.where.address] = arn
+        for spec in self.code.roles:
+            self._role(spec, self.role_by_address[spec.where.address])
+
+    def _role(self, spec: RoleSpec, arn: str) -> None:
+        gaps: list[str] = []
+        # No trust policy trusts no one: CloudTrail cannot assume the role.
+        what = f"{spec.where.address}'s trust policy"
+        trust = {} if spec.trust is None else self._document(spec.trust, what, gaps)
+        policies = [
+            PolicyDocument(str(stand_in(n)), "inline", doc)
+            for n, d in spec.inline
+            if (doc := self._document(d, f"inline policy {stand_in(n)}", gaps)) is not None
+        ]
+        mine = self._applies(spec)
+        for rp in self.code.role_policies:
+            if (hit := mine(rp.roles, rp.where.address, gaps)) and rp.where.maybe:
+                gaps.append(f"{rp.where.address} may not exist ({rp.where.maybe})")
+            if hit and (doc := self._document(rp.document, rp.where.address, gaps)) is not None:
+                policies.append(PolicyDocument(str(stand_in(rp.name)), "inline", doc))
+        arns = list(_texts(spec.managed_policy_arns, f"{spec.where.address}'s policies", gaps))
+        arns += [
+            a.policy_arn for a in self.code.attachments if mine(a.roles, a.where.address, gaps)
+        ]
+        arns += [p.arn for p in self.code.managed_policies if mine(p.roles, "", gaps)]
+        policies += [p for a in arns if (p := self._managed(a, "managed", gaps)) is not None]
+        boundary = self._managed(spec.boundary_arn, "boundary", gaps) if spec.boundary_arn else None
+        if spec.where.maybe:
+            gaps.insert(0, f"{spec.where.address} may not exist ({spec.where.maybe})")
+        self.roles_by_arn[arn] = Role(
+            arn=arn,
+            name=_name(spec.name, spec.where),
+            account_id=self.account,
+            exists=None if spec.where.maybe else True,
+            trust_policy=trust,
+            policies=tuple(policies),
+            permissions_boundary=boundary,
+            error=not_in_code("; ".join(dict.fromkeys(gaps))) if gaps else None,
+        )
+
+    def _applies(self, role: RoleSpec) -> _RoleMatcher:
+        return _RoleMatcher(role, self.code.roles)
+
+    def _document(self, doc: Doc | None, what: str, gaps: list[str]) -> dict[str, object] | None:
+        if isinstance(doc, Unresolved):
+            gaps.append(f"{what} is not known from code: {doc.reason}")
+            return None
+        return doc
+
+    def _managed(self, arn: Text, kind: str, gaps: list[str]) -> PolicyDocument | None:
+        for p in self.code.managed_policies:
+            same = p.arn == arn if isinstance(arn, str) else p.where.address in arn.refs
+            if same and (doc := self._document(p.document, p.where.address, gaps)) is not None:
+                return PolicyDocument(str(stand_in(p.arn)), kind, doc)
+            if same:
+                return None
+        what = arn if isinstance(arn, str) else arn.text
+        gaps.append(f"{kind} policy {what} is not defined in this configuration")
+        return None
+
+    def trail(self, spec: TrailSpec) -> tuple[Trail | None, Where]:
+        where = spec.where
+        if where.maybe:
+            self.errors.append(not_in_code(f"{where.address} may not exist ({where.maybe})"))
+            return None, where
+        name = _name(spec.name, spec.where)
+        arn = trail_arn(spec.region, self.account, name)
+        lg = resolve_link(spec.log_group_arn, self.group_by_address)
+        role = resolve_link(spec.role_arn, self.role_by_address)
+        self._outside(lg, role)
+        selectors, selectors_error = self._selectors(spec)
+        config = TrailConfig(
+            is_multi_region=self._flag(spec.multi_region, where, "is_multi_region_trail", False),
+            is_organization_trail=self._flag(spec.organization, where, "organization", False),
+            log_group_arn=lg,
+            role_arn=role,
+            has_custom_event_selectors=selectors is not None or selectors_error is not None,
+            s3_bucket_name=stand_in(spec.s3_bucket_name) if spec.s3_bucket_name else None,
+            kms_key_id=stand_in(spec.kms_key_id) if spec.kms_key_id else None,
+        )
+        logging = spec.logging
+        status = TrailStatus(is_logging=logging) if isinstance(logging, bool) else None
+        return Trail(
+            arn=arn,
+            name=name,
+            home_region=spec.region,
+            account_id=self.account,
+            config=config,
+            status=status,
+            status_error=None
+            if status
+            else not_in_code(
+                f"whether {where.address} logs is not known from code: "
+                f"{logging.reason if isinstance(logging, Unresolved) else ''}"
+            ),
+            event_selectors=selectors,
+            event_selectors_error=selectors_error,
+        ), where
+
+    def _flag(self, value: Flag, where: Where, what: str, default: bool) -> bool:
+        if isinstance(value, bool):
+            return value
+        self.errors.append(
+            not_in_code(f"{where.address}'s {what} is not known from code: {value.reason}")
+        )
+        return default
+
+    def _selectors(self, spec: TrailSpec) -> tuple[EventSelectors | None, ApiError | None]:
+        basic, advanced = spec.basic_selectors, spec.advanced_selectors
+        for value in (basic, advanced):
+            if isinstance(value, Unresolved):
+                reason = f"{spec.where.address}'s event selectors are not known from code: "
+                return None, not_in_code(reason + value.reason)
+        assert not isinstance(basic, Unresolved) and not isinstance(advanced, Unresolved)
+        return (EventSelectors(basic, advanced) if basic or advanced else None), None
+
+    def _outside(self, lg: str | None, role: str | None) -> None:
+        """Records for what the trail names but the code does not define."""
+        ref = parse_log_group_arn(lg) if lg and not isinstance(lg, Unknown) else None
+        if ref is not None and ref.key not in self.groups:
+            self.groups[ref.key] = LogGroup(
+                key=ref.key,
+                name=ref.name,
+                region=ref.region,
+                account_id=ref.account_id,
+                exists=None,
+                error=not_in_code(
+                    f"log group {ref.name} ({ref.key}) is not defined in this configuration"
+                ),
+            )
+        parsed = parse_role_arn(role) if role and not isinstance(role, Unknown) else None
+        if role and parsed is not None and role not in self.roles_by_arn:
+            self.roles_by_arn[role] = Role(
+                arn=role,
+                name=parsed[2],
+                account_id=parsed[1],
+                exists=None,
+                error=not_in_code(f"role {role} is not defined in this configuration"),
+            )
+
+
+class _RoleMatcher:
+    """Whether a policy or attachment names this role (by name, or by reference)."""
+
+    def __init__(self, role: RoleSpec, roles: Iterable[RoleSpec]) -> None:
+        self.role = role
+        self.names = {r.where.address: r.name for r in roles}
+
+    def __call__(self, named: tuple[Text, ...] | Unresolved, address: str, gaps: list[str]) -> bool:
+        if isinstance(named, Unresolved):
+            named = (named,)
+        hit = False
+        for value in named:
+            if isinstance(value, str):
+                hit = hit or value in (self.role.name, str(stand_in(self.role.name)))
+            elif self.role.where.address in value.refs:
+                hit = True
+            elif not any(a in value.refs for a in self.names) and address:
+                gaps.append(f"{address} applies to a role the code does not name ({value.reason})")
+        return hit
+
+
+def _name(value: Text, where: Where) -> str:
+    """A name; an unknown one stands in as the resource's address (unique, so that two
+    resources never merge), without ':' (ARNs split on it)."""
+    if isinstance(value, str):
+        return value
+    return Unknown(where.address.replace(":", "_"), value.reason)
+
+
+def _texts(value: tuple[Text, ...] | Unresolved, what: str, gaps: list[str]) -> tuple[Text, ...]:
+    if isinstance(value, Unresolved):
+        gaps.append(f"{what} are not known from code: {value.reason}")
+        return ()
+    return value
