@@ -41,10 +41,11 @@ class CheckOptions:
         if self.only is not None:
             object.__setattr__(self, "only", frozenset(get_check(i).id for i in self.only))
         if self.source is FactSource.CODE and self.only and self.only & RUNTIME_CHECKS:
-            named = " and ".join(sorted(self.only & RUNTIME_CHECKS))
+            named = sorted(self.only & RUNTIME_CHECKS)
+            verb = "judges" if len(named) == 1 else "judge"
             raise UsageError(
-                f"{named} judge what CloudTrail delivered, which infrastructure code cannot "
-                "say; drop them from --check (trailwarden scan evaluates them on the account)."
+                f"{' and '.join(named)} {verb} what CloudTrail delivered, which infrastructure "
+                "code cannot say; drop it from --check (trailwarden scan evaluates it)."
             )
 
     @property

@@ -99,7 +99,8 @@ def other_account(ctx: TrailContext, what: str, account: str) -> Outcome | None:
     if account == ctx.trail.account_id or not isinstance(ctx.trail.account_id, Unknown):
         return None
     return unverifiable(
-        f"{what} names account {account}, and the code does not say which account it deploys to"
+        f"{what[:1].lower()}{what[1:]} names account {account}, and the code does not say which "
+        "account it deploys to"
     )
 
 

@@ -16,6 +16,7 @@ from trailwarden.cli.backtest import backtest
 from trailwarden.cli.demo import demo
 from trailwarden.cli.explain import explain
 from trailwarden.cli.fix import fix
+from trailwarden.cli.iac import iac
 from trailwarden.cli.rollback import rollback
 from trailwarden.cli.scan import scan
 from trailwarden.cli.test_pattern import test_pattern
@@ -31,7 +32,7 @@ def cli(debug: bool) -> None:
     """Check that every CloudTrail trail really delivers to CloudWatch Logs."""
 
 
-for _command in (scan, explain, demo, fix, rollback, backtest, test_pattern):
+for _command in (scan, explain, demo, fix, rollback, backtest, test_pattern, iac):
     cli.add_command(_command)
 
 

@@ -10,30 +10,27 @@ this input cannot tell (``trailwarden scan`` can).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from trailwarden.arns import parse_log_group_arn, parse_role_arn
 from trailwarden.collect.iac.build_monitoring import monitoring
+from trailwarden.collect.iac.build_roles import build_role, code_name, not_in_code, stand_in
 from trailwarden.collect.iac.names import log_group_arn, partition_of, role_arn, trail_arn
 from trailwarden.collect.iac.specs import (
     Code,
-    Doc,
     Flag,
-    RoleSpec,
     Text,
     TrailSpec,
     Unresolved,
     Where,
 )
 from trailwarden.inventory import (
-    NOT_IN_CODE,
     ApiError,
     EventSelectors,
     Inventory,
     LogGroup,
-    PolicyDocument,
     Role,
     Trail,
     TrailConfig,
@@ -50,15 +47,6 @@ class Built:
 
     inventory: Inventory
     trails: Mapping[str, Where]
-
-
-def not_in_code(reason: str) -> ApiError:
-    return ApiError(action="trailwarden:iac", code=NOT_IN_CODE, message=reason)
-
-
-def stand_in(value: Text) -> str:
-    """A value as text: itself, or an :class:`Unknown` that says why it is unknown."""
-    return value if isinstance(value, str) else Unknown(value.text, value.reason)
 
 
 def resolve_link(value: Text | None, targets: Mapping[str, str]) -> str | None:
@@ -108,7 +96,7 @@ class _Builder:
 
     def log_groups(self) -> None:
         for spec in self.code.log_groups:
-            name = _name(spec.name, spec.where)
+            name = code_name(spec.name, spec.where)
             key = log_group_arn(spec.region, self.account, name)
             reasons = [f"{spec.where.address} may not exist ({spec.where.maybe})"]
             days = spec.retention_in_days
@@ -135,74 +123,19 @@ class _Builder:
 
     def roles(self) -> None:
         for spec in self.code.roles:
-            name = _name(spec.name, spec.where)
+            name = code_name(spec.name, spec.where)
             arn = role_arn(spec.region, self.account, name, spec.path)
             self.role_by_address[spec.where.address] = arn
         for spec in self.code.roles:
-            self._role(spec, self.role_by_address[spec.where.address])
-
-    def _role(self, spec: RoleSpec, arn: str) -> None:
-        gaps: list[str] = []
-        # No trust policy trusts no one: CloudTrail cannot assume the role.
-        what = f"{spec.where.address}'s trust policy"
-        trust = {} if spec.trust is None else self._document(spec.trust, what, gaps)
-        policies = [
-            PolicyDocument(str(stand_in(n)), "inline", doc)
-            for n, d in spec.inline
-            if (doc := self._document(d, f"inline policy {stand_in(n)}", gaps)) is not None
-        ]
-        mine = self._applies(spec)
-        for rp in self.code.role_policies:
-            if (hit := mine(rp.roles, rp.where.address, gaps)) and rp.where.maybe:
-                gaps.append(f"{rp.where.address} may not exist ({rp.where.maybe})")
-            if hit and (doc := self._document(rp.document, rp.where.address, gaps)) is not None:
-                policies.append(PolicyDocument(str(stand_in(rp.name)), "inline", doc))
-        arns = list(_texts(spec.managed_policy_arns, f"{spec.where.address}'s policies", gaps))
-        arns += [
-            a.policy_arn for a in self.code.attachments if mine(a.roles, a.where.address, gaps)
-        ]
-        arns += [p.arn for p in self.code.managed_policies if mine(p.roles, "", gaps)]
-        policies += [p for a in arns if (p := self._managed(a, "managed", gaps)) is not None]
-        boundary = self._managed(spec.boundary_arn, "boundary", gaps) if spec.boundary_arn else None
-        if spec.where.maybe:
-            gaps.insert(0, f"{spec.where.address} may not exist ({spec.where.maybe})")
-        self.roles_by_arn[arn] = Role(
-            arn=arn,
-            name=_name(spec.name, spec.where),
-            account_id=self.account,
-            exists=None if spec.where.maybe else True,
-            trust_policy=trust,
-            policies=tuple(policies),
-            permissions_boundary=boundary,
-            error=not_in_code("; ".join(dict.fromkeys(gaps))) if gaps else None,
-        )
-
-    def _applies(self, role: RoleSpec) -> _RoleMatcher:
-        return _RoleMatcher(role, self.code.roles)
-
-    def _document(self, doc: Doc | None, what: str, gaps: list[str]) -> dict[str, object] | None:
-        if isinstance(doc, Unresolved):
-            gaps.append(f"{what} is not known from code: {doc.reason}")
-            return None
-        return doc
-
-    def _managed(self, arn: Text, kind: str, gaps: list[str]) -> PolicyDocument | None:
-        for p in self.code.managed_policies:
-            same = p.arn == arn if isinstance(arn, str) else p.where.address in arn.refs
-            if same and (doc := self._document(p.document, p.where.address, gaps)) is not None:
-                return PolicyDocument(str(stand_in(p.arn)), kind, doc)
-            if same:
-                return None
-        what = arn if isinstance(arn, str) else arn.text
-        gaps.append(f"{kind} policy {what} is not defined in this configuration")
-        return None
+            arn = self.role_by_address[spec.where.address]
+            self.roles_by_arn[arn] = build_role(self.code, spec, arn, self.account)
 
     def trail(self, spec: TrailSpec) -> tuple[Trail | None, Where]:
         where = spec.where
         if where.maybe:
             self.errors.append(not_in_code(f"{where.address} may not exist ({where.maybe})"))
             return None, where
-        name = _name(spec.name, spec.where)
+        name = code_name(spec.name, spec.where)
         arn = trail_arn(spec.region, self.account, name)
         lg = resolve_link(spec.log_group_arn, self.group_by_address)
         role = resolve_link(spec.role_arn, self.role_by_address)
@@ -276,39 +209,3 @@ class _Builder:
                 exists=None,
                 error=not_in_code(f"role {role} is not defined in this configuration"),
             )
-
-
-class _RoleMatcher:
-    """Whether a policy or attachment names this role (by name, or by reference)."""
-
-    def __init__(self, role: RoleSpec, roles: Iterable[RoleSpec]) -> None:
-        self.role = role
-        self.names = {r.where.address: r.name for r in roles}
-
-    def __call__(self, named: tuple[Text, ...] | Unresolved, address: str, gaps: list[str]) -> bool:
-        if isinstance(named, Unresolved):
-            named = (named,)
-        hit = False
-        for value in named:
-            if isinstance(value, str):
-                hit = hit or value in (self.role.name, str(stand_in(self.role.name)))
-            elif self.role.where.address in value.refs:
-                hit = True
-            elif not any(a in value.refs for a in self.names) and address:
-                gaps.append(f"{address} applies to a role the code does not name ({value.reason})")
-        return hit
-
-
-def _name(value: Text, where: Where) -> str:
-    """A name; an unknown one stands in as the resource's address (unique, so that two
-    resources never merge), without ':' (ARNs split on it)."""
-    if isinstance(value, str):
-        return value
-    return Unknown(where.address.replace(":", "_"), value.reason)
-
-
-def _texts(value: tuple[Text, ...] | Unresolved, what: str, gaps: list[str]) -> tuple[Text, ...]:
-    if isinstance(value, Unresolved):
-        gaps.append(f"{what} are not known from code: {value.reason}")
-        return ()
-    return value

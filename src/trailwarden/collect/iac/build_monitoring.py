@@ -106,17 +106,27 @@ def _filter(spec: FilterSpec, key: str, reason: str | None = None) -> MetricFilt
 
 def _alarms(code: Code, account: str, groups: Mapping[str, LogGroup]) -> tuple[RegionAlarms, ...]:
     by_region: dict[str, list[Alarm]] = {g.region: [] for g in groups.values()}
+    topics = {t.where.address: _text(t.arn) for t in code.topics}
     for spec in code.alarms:
-        by_region.setdefault(spec.region, []).append(_alarm(spec, account))
+        by_region.setdefault(spec.region, []).append(_alarm(spec, account, topics))
     return tuple(RegionAlarms(region, tuple(alarms)) for region, alarms in by_region.items())
 
 
-def _alarm(spec: AlarmSpec, account: str) -> Alarm:
+def _linked(value: Text, topics: Mapping[str, str]) -> tuple[str, ...]:
+    """Actions that come from topics of the code (an ARN known only after apply) are those
+    topics; anything else unknown stays unknown."""
+    if isinstance(value, str):
+        return (value,)
+    linked = tuple(topics[a] for a in sorted(value.refs) if a in topics)
+    return linked or (_text(value),)
+
+
+def _alarm(spec: AlarmSpec, account: str, topics: Mapping[str, str]) -> Alarm:
     address, actions = spec.where.address, spec.alarm_actions
     if isinstance(actions, Unresolved):
-        listed: tuple[str, ...] = (_text(actions),)
+        listed: tuple[str, ...] = _linked(actions, topics)
     else:
-        listed = tuple(_text(a) for a in actions)
+        listed = tuple(a for action in actions for a in _linked(action, topics))
     unknown = [
         f"{address} may not exist ({spec.where.maybe})" if spec.where.maybe else "",
         f"whether {address}'s actions are enabled is not known from code "

@@ -21,7 +21,8 @@ from trailwarden.collect.iac.hcl_syntax import attributes
 from trailwarden.collect.iac.hcl_values import EvalError
 from trailwarden.collect.iac.names import ACCOUNT
 from trailwarden.collect.iac.specs import Code, FilterSpec, MetricSpec, Unresolved, Where
-from trailwarden.collect.iac.terraform_module import ABSENT, Loader, ModuleInstance
+from trailwarden.collect.iac.terraform_loader import ABSENT, Loader
+from trailwarden.collect.iac.terraform_module import ModuleInstance
 from trailwarden.collect.iac.terraform_objects import attribute
 from trailwarden.collect.iac.terraform_resources import Instance
 from trailwarden.collect.iac.terraform_specs import TERRAFORM_TYPES, add_resource

@@ -13,61 +13,23 @@ https://developer.hashicorp.com/terraform/language/modules/sources#local-paths
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lark import Tree
 
 from trailwarden.collect.iac.files import shown
-from trailwarden.collect.iac.hcl_eval import Evaluator, Scope
-from trailwarden.collect.iac.hcl_syntax import (
-    Block,
-    attributes,
-    parse_file,
-    string_literal,
-    traversal_text,
-)
+from trailwarden.collect.iac.hcl_eval import Scope
+from trailwarden.collect.iac.hcl_syntax import Block, attributes, string_literal, traversal_text
 from trailwarden.collect.iac.hcl_values import EvalError, Lazy
 from trailwarden.collect.iac.specs import Unresolved
+from trailwarden.collect.iac.terraform_loader import ABSENT, MODULE_META, Loader, module_inputs
 from trailwarden.collect.iac.terraform_objects import attribute
 from trailwarden.collect.iac.terraform_resources import Declared, Instance, instance_key, keys_of
 from trailwarden.collect.iac.values import as_text
 from trailwarden.errors import CodeInputError
 
-__all__ = ["ABSENT", "Loader", "ModuleInstance"]
-
-
-@dataclass
-class Loader:
-    """What every module instance of one configuration shares."""
-
-    root_dir: Path
-    account: str
-    default_region: str | None
-    evaluator: Evaluator = field(init=False)
-    allowed_dirs: set[Path] = field(default_factory=set)
-    # Module calls not read (remote sources): (address, source, the text of their arguments).
-    unread: list[tuple[str, str, list[str]]] = field(default_factory=list)
-    _parsed: dict[Path, list[Block]] = field(default_factory=dict)
-    _active: set[str] = field(default_factory=set)
-
-    def blocks(self, directory: Path) -> list[Block]:
-        if directory not in self._parsed:
-            files = sorted(p for p in directory.glob("*.tf") if p.is_file())
-            self._parsed[directory] = [b for f in files for b in parse_file(f)]
-            self.allowed_dirs.add(directory)
-        return self._parsed[directory]
-
-    def guarded(self, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()``, or Unresolved if it needs itself (a reference cycle)."""
-        if key in self._active:
-            return Unresolved(f"${{{key}}}", f"{key} refers to itself")
-        self._active.add(key)
-        try:
-            return compute()
-        finally:
-            self._active.discard(key)
+__all__ = ["ModuleInstance"]
 
 
 class ModuleInstance:
@@ -178,7 +140,8 @@ class ModuleInstance:
             if "default" in attrs:
                 return self._eval(attrs["default"], f"var.{name}")
             return Unresolved(
-                f"${{var.{name}}}", f"var.{name} has no value (no default, no -var-file)"
+                f"${{var.{name}}}",
+                f"var.{name} has no value (no default, -var-file or TF_VAR_{name})",
             )
 
         return self._once(f"var.{name}", compute)
@@ -214,7 +177,7 @@ class ModuleInstance:
             return [Instance(self, declared, None, None, None)]
         value = self._eval(attrs[kind], f"{address}.{kind}")
         if isinstance(value, Unresolved):
-            reason = f"{address}'s {kind} is not known from code ({value.reason})"
+            reason = f"its {kind} is not known: {value.reason}"
             return Unresolved(f"${{{address}}}", reason, frozenset({f"{address}[*]"}))
         try:
             pairs = keys_of((kind, value))
@@ -255,7 +218,7 @@ class ModuleInstance:
         )
         if not source.startswith(("./", "../")):
             given = [
-                as_text(self._eval(t, address)) for n, t in attrs.items() if n not in _MODULE_META
+                as_text(self._eval(t, address)) for n, t in attrs.items() if n not in MODULE_META
             ]
             self.loader.unread.append((address, source, given))
             return Unresolved(
@@ -287,7 +250,7 @@ class ModuleInstance:
                 else {}
             )
             scope = Scope(self, names)
-            inputs = _inputs(self, attrs, scope, address)
+            inputs = module_inputs(self.evaluator, attrs, scope, address)
             child = ModuleInstance(
                 self.loader, directory, address + instance_key(key), inputs, providers
             )
@@ -312,20 +275,5 @@ class ModuleInstance:
         )
 
 
-ABSENT: Any = object()  # a module input its caller does not set
-_MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
-
-
 def _counted(declared: Declared) -> bool:
     return "count" in attributes(declared.block.body)
-
-
-def _inputs(
-    caller: ModuleInstance, attrs: dict[str, Any], scope: Scope, address: str
-) -> Callable[[str], Any]:
-    def value(name: str) -> Any:
-        if name in _MODULE_META or name not in attrs:
-            return ABSENT
-        return caller.evaluator.value(attrs[name], scope, f"{address}.{name}")
-
-    return value

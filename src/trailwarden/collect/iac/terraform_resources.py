@@ -140,7 +140,16 @@ class Instance:
 
     def object(self, attribute: Callable[[Instance, str], Any]) -> Lazy:
         """The instance as references read it (``aws_x.y.arn``): ``attribute`` computes each."""
-        return Lazy(self.address, lambda name: attribute(self, name), lambda: list(self._attrs))
+        return Lazy(self.address, lambda name: attribute(self, name), self._names)
+
+    def _names(self) -> list[str]:
+        """The arguments it sets, nested blocks included (what ``each.value`` holds)."""
+        nested = [
+            labels[0] if kind == "dynamic" and labels else kind
+            for kind, labels, _, _ in blocks(self.declared.block.body)
+        ]
+        names = [*self._attrs, *nested]
+        return [n for n in dict.fromkeys(names) if n not in META_ARGUMENTS]
 
 
 def body_value(
