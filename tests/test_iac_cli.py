@@ -118,3 +118,24 @@ def test_the_pre_commit_hook_runs_this_command() -> None:
     for name in ("main.tf", "prod.tfvars", "template.yaml", "stack.template.json", "plan.json"):
         assert files.search(name), name
     assert not files.search("README.md")
+
+
+@pytest.mark.parametrize(
+    ("path", "address", "check", "words"),
+    [
+        (MISTAKES_TF, "aws_cloudtrail.stopped", "TW006", "Remove enable_logging = false"),
+        (MISTAKES_TF, "aws_cloudtrail.stopped", "TW007", "retention_in_days = 365"),
+        (MISTAKES_TF, "aws_cloudtrail.app", "TW001", '"${aws_cloudwatch_log_group.NAME.arn}:*"'),
+        (str(DATA / "cloudformation/mistakes.json"), "AppTrail", "TW006", "IsLogging: true"),
+    ],
+)
+def test_a_failing_finding_says_what_to_change_in_the_code(
+    path: str, address: str, check: str, words: str
+) -> None:
+    result = run(["iac", path, "--format", "json", "--region", "eu-west-1"])
+    found = [
+        f
+        for f in json.loads(result.stdout)["findings"]
+        if (f["resource_id"], f["check_id"]) == (address, check)
+    ]
+    assert words in found[0]["remediation"]

@@ -233,3 +233,17 @@ def test_a_reference_cycle_is_unknown_not_a_crash(tmp_path: Path) -> None:
     report = scan(write(tmp_path, text))
     assert finding(report, "aws_cloudtrail.t", "TW001").status is P
     assert json.loads(render_json(report))["findings"]
+
+
+def test_a_module_that_contains_itself_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, 'module "again" {\n  source = "./"\n}\n')
+    with pytest.raises(CodeInputError, match="a module cannot contain itself"):
+        scan(path)
+
+
+def test_a_count_far_beyond_configuration_is_unknown_not_a_hang(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, TRAIL % ("", '"{}"') + 'resource "aws_sns_topic" "t" {\n  count = 1e12\n}\n'
+    )
+    tw010 = finding(scan(path), label_of(path), "TW010")
+    assert tw010.status is F  # the trail is single-region; the topics cannot be judged

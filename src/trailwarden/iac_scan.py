@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trailwarden.checks import CheckOptions, FactSource, evaluate
-from trailwarden.collect.iac import CodeInventory, CodeSettings, read_code
-from trailwarden.findings import Finding, Report, SourceLocation, Stats
+from trailwarden.checks.code_fixes import code_fix
+from trailwarden.collect.iac import CodeInventory, CodeSettings, InputKind, read_code
+from trailwarden.findings import Finding, Report, SourceLocation, Stats, Status
 
 __all__ = ["scan_code"]
 
@@ -33,7 +34,10 @@ def scan_code(
     findings: list[Finding] = []
     for path in paths:
         code = read_code(path, settings)
-        findings += [_in_code(f, code) for f in evaluate(code.inventory, options)]
+        evaluated = evaluate(code.inventory, options)
+        # TW010 names the trail the account-level findings are about; they point at it.
+        about = next((_about(f, code) for f in evaluated if f.check_id == "TW010"), code.location)
+        findings += [_in_code(f, code, about) for f in evaluated]
     return Report(
         accounts=(),
         generated_at=datetime.now(UTC),
@@ -42,21 +46,21 @@ def scan_code(
     )
 
 
-def _in_code(f: Finding, code: CodeInventory) -> Finding:
+def _in_code(f: Finding, code: CodeInventory, about: SourceLocation) -> Finding:
     where = code.trails.get(f.resource_id)
+    address = where.address if where is not None else code.path
+    if f.status is Status.FAIL:
+        cloudformation = code.kind is InputKind.CLOUDFORMATION
+        f = replace(f, remediation=code_fix(f.check_id, cloudformation, address, f.remediation))
     if where is not None:
-        return replace(
-            f,
-            account_id="",
-            resource_id=where.address,
-            location=where.location or code.location,
-        )
-    return replace(f, account_id="", resource_id=code.path, location=_about(f, code))
+        location = where.location or code.location
+        return replace(f, account_id="", resource_id=address, location=location)
+    return replace(f, account_id="", resource_id=address, location=about)
 
 
 def _about(f: Finding, code: CodeInventory) -> SourceLocation:
-    """Where an account-level finding points: the trail it is about (TW010's qualifying
-    trail, else its first candidate), else the input."""
+    """Where the account-level findings point: TW010's qualifying trail, else its first
+    candidate, else the input."""
     named = list(f.evidence.get("qualifying", ())) + [
         c.get("trail_arn") for c in f.evidence.get("candidates", ()) if isinstance(c, dict)
     ]

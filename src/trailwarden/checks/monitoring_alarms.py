@@ -113,8 +113,10 @@ def alarm_chains(
             )
         for a in watching:
             yield _topic_chain(inventory, a, head, {**evidence, "alarm": a.arn}, source)
+        # On code, an alarm whose metric the code does not give may be watching this one.
         for a in alarms.alarms:
-            if a not in watching and (reason := _unknown(a.metric_name, a.namespace)):
+            if isinstance(a.metric_name, Unknown) or isinstance(a.namespace, Unknown):
+                reason = _unknown(a.metric_name, a.namespace) or ""
                 ev = {**evidence, "alarm": a.arn}
                 yield _unverifiable(f"{head}; alarm {a.name} may watch it", reason, ev, 1)
     if not f.transformations:

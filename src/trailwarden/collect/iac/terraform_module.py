@@ -40,8 +40,10 @@ class ModuleInstance:
         address: str,
         inputs: Callable[[str], Any],
         providers: dict[str, Any],
+        ancestors: tuple[Path, ...] = (),
     ) -> None:
         self.loader, self.directory, self.address = loader, directory, address
+        self.ancestors = (*ancestors, directory)
         self.evaluator, self.account, self.root_dir = (
             loader.evaluator,
             loader.account,
@@ -226,6 +228,11 @@ class ModuleInstance:
                 f"{address} comes from {source!r}, which trailwarden does not read",
             )
         directory = (self.directory / source).resolve()
+        if directory in self.ancestors:  # Terraform refuses such a cycle too
+            raise CodeInputError(
+                f"{address} calls {shown(directory)}, which calls it in turn: a module cannot "
+                "contain itself."
+            )
         if not any(directory.glob("*.tf")):
             raise CodeInputError(
                 f"{address}'s source {source} ({shown(directory)}) has no *.tf files."
@@ -252,7 +259,12 @@ class ModuleInstance:
             scope = Scope(self, names)
             inputs = module_inputs(self.evaluator, attrs, scope, address)
             child = ModuleInstance(
-                self.loader, directory, address + instance_key(key), inputs, providers
+                self.loader,
+                directory,
+                address + instance_key(key),
+                inputs,
+                providers,
+                self.ancestors,
             )
             out.append((key, child))
         return out

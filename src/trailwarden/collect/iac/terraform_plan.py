@@ -54,22 +54,23 @@ def read_plan(path: Path, plan: Mapping[str, Any], default_region: str | None) -
     }
     planned = list(_resources(_mapping(_mapping(plan.get("planned_values")).get("root_module"))))
     addresses = {str(r.get("address")) for r in planned}
+    configured = _configured(config)
+    file = shown(path)
     for resource in planned:
         kind = str(resource.get("type"))
         if resource.get("mode") != "managed" or kind not in TERRAFORM_TYPES:
             continue
         address = str(resource.get("address"))
         module = _module_of(address)
-        expressions = _expressions(
-            config, module, str(resource.get("type")), str(resource.get("name"))
-        )
+        key = (re.sub(r"\[[^\]]*\]", "", module), kind, str(resource.get("name")))
+        expressions = configured.get(key, {})
         unknown = _mapping(_mapping(changes.get(address, {}).get("change")).get("after_unknown"))
         linking = _Linking(module, address, addresses)
         values = _with_unknown(
             dict(_mapping(resource.get("values"))), unknown, expressions, linking
         )
         region = values.get("region") if isinstance(values.get("region"), str) else None
-        where = Where(address, SourceLocation(shown(path), None))
+        where = Where(address, SourceLocation(file, None))
         region = region or regions.of(module, expressions)
         computed = {"arn": _arn(kind, values, region, code.account_id or ACCOUNT, address)}
         add_resource(code, kind, where, values, region, computed)
@@ -107,23 +108,21 @@ def _module_of(address: str) -> str:
     return address[: end - 1] if end else ""
 
 
-def _config_module(config: Mapping[str, Any], module: str) -> Mapping[str, Any]:
-    """The configuration of a module instance's module (instance keys do not matter)."""
-    current = _mapping(config.get("root_module"))
-    for name in re.findall(r"module\.([A-Za-z0-9_-]+)", module):
-        current = _mapping(_mapping(_mapping(current.get("module_calls")).get(name)).get("module"))
-    return current
+def _configured(config: Mapping[str, Any]) -> dict[tuple[str, str, str], Mapping[str, Any]]:
+    """Every managed resource block of the configuration, by (module path without instance
+    keys, type, name)."""
+    out: dict[tuple[str, str, str], Mapping[str, Any]] = {}
 
+    def walk(module: Mapping[str, Any], path: str) -> None:
+        for r in module.get("resources") or []:
+            if isinstance(r, Mapping) and r.get("mode") == "managed":
+                out[(path, str(r.get("type")), str(r.get("name")))] = r
+        for name, call in _mapping(module.get("module_calls")).items():
+            child = f"{path}.module.{name}" if path else f"module.{name}"
+            walk(_mapping(_mapping(call).get("module")), child)
 
-def _expressions(config: Mapping[str, Any], module: str, kind: str, name: str) -> Mapping[str, Any]:
-    for r in _config_module(config, module).get("resources") or []:
-        if isinstance(r, Mapping) and (r.get("type"), r.get("name"), r.get("mode")) == (
-            kind,
-            name,
-            "managed",
-        ):
-            return r
-    return {}
+    walk(_mapping(config.get("root_module")), "")
+    return out
 
 
 class _Linking:

@@ -50,6 +50,8 @@ class ModuleInstance(Protocol):
     def region(self, provider: str) -> str: ...
 
 
+# Instances of one block trailwarden evaluates at most (a count of 1e9 is not configuration).
+_MAX_INSTANCES = 100_000
 # Arguments Terraform reads itself, not the provider.
 META_ARGUMENTS = frozenset(
     {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -85,6 +87,8 @@ def keys_of(expansion: Any) -> list[tuple[Any, Any]] | None | Unresolved:
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise EvalError("count must be a whole number")
+        if value > _MAX_INSTANCES:
+            raise EvalError(f"count = {value:.0f} is more than trailwarden evaluates")
         return [(i, None) for i in range(int(value))]
     value = materialize(value)
     if isinstance(value, dict):
