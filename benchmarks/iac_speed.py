@@ -3,7 +3,7 @@
 Generates, in a temporary directory, one configuration of N audit trails, each with its log
 group, delivery role (trust policy, policy document, role policy) and the 15 CIS metric
 filters with an alarm each, plus the alarms' topic and subscription — as a Terraform
-directory (explicit blocks, 1 + 32 per trail: 1,602 for N = 50), as a Terraform plan JSON
+directory (explicit blocks, 2 + 34 resources per trail: 1,702 for N = 50), as a plan JSON
 of the same resources (ARNs known only after apply), and as a CloudFormation template
 (capped at CloudFormation's 500 resources per template: 15 trails). Then runs
 `trailwarden iac --format json PATH` on each as a child process and reads that child's own

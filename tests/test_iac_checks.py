@@ -270,3 +270,11 @@ def test_missing_filter_still_fails_on_code() -> None:
     got = findings(monitored_code(patterns={"TW103": '{ $.eventName = "Nothing" }'}))["TW103"]
     assert got.status is Status.FAIL
     assert TOPIC_ARN  # the same topic serves the other classes
+
+
+def test_alarm_action_the_code_does_not_give_cannot_be_verified() -> None:
+    action = Unknown("${var.topic_arn}", "var.topic_arn has no value")
+    alarm = make_alarm("TW103", alarm_actions=(action,))
+    got = findings(monitored_code(alarms={"TW103": alarm}))["TW103"]
+    assert is_unverifiable(got, "var.topic_arn")
+    assert got.remediation == "Verify it on the account once deployed: trailwarden scan."

@@ -134,12 +134,23 @@ def test_what_the_code_does_not_give_cannot_be_verified(
     assert unverifiable(f) and words in f.message, f.message
 
 
-def test_a_trail_of_unknown_count_keeps_tw010_from_failing() -> None:
+def test_a_trail_of_unknown_count_is_judged_as_written_with_a_note() -> None:
     report = scan(EXTERNAL)
-    tw010 = finding(report, label(EXTERNAL), "TW010")
-    assert unverifiable(tw010) and "aws_cloudtrail.backup[*] may not exist" in tw010.message
-    assert finding(report, "aws_cloudtrail.pinned", "TW002").status is P
-    assert report.exit_code == 0
+    backup = finding(report, "aws_cloudtrail.backup[*]", "TW001")
+    assert backup.status is F
+    assert "Note: aws_cloudtrail.backup[*] may not exist (its count is not known" in backup.message
+    assert unverifiable(finding(report, label(EXTERNAL), "TW010"))
+
+
+def test_a_trail_that_may_not_exist_cannot_make_tw010_pass(tmp_path: Path) -> None:
+    target = copy_healthy(
+        tmp_path,
+        'resource "aws_cloudtrail" "audit" {',
+        ('resource "aws_cloudtrail" "audit" {\n  count = var.enabled ? 1 : 0'),
+    )
+    tw010 = finding(scan(target), label_of(target), "TW010")
+    assert unverifiable(tw010) and "aws_cloudtrail.audit[*] may not exist" in tw010.message
+    assert finding(scan(target), "aws_cloudtrail.audit[*]", "TW003").status is P
 
 
 def write(directory: Path, text: str) -> Path:
@@ -207,14 +218,21 @@ def test_the_account_the_provider_allows_is_the_account(tmp_path: Path) -> None:
     assert "arn:aws:logs:eu-west-1:123456789012:log-group:g:*" in f.message
 
 
-def test_filters_of_unknown_count_keep_monitoring_from_failing(tmp_path: Path) -> None:
+def copy_healthy(tmp_path: Path, old: str, new: str) -> Path:
+    """The healthy configuration with ``old`` replaced by ``new``, and ``var.enabled``
+    declared without a value."""
     target = tmp_path / "healthy"
     target.mkdir()
     for source in (DATA / HEALTHY).glob("*.tf"):
-        text = source.read_text()
-        text = text.replace("for_each = local.cis", "for_each = var.enabled ? local.cis : {}")
-        (target / source.name).write_text(text)
+        (target / source.name).write_text(source.read_text().replace(old, new))
     (target / "enabled.tf").write_text('variable "enabled" {\n  type = bool\n}\n')
+    return target
+
+
+def test_filters_of_unknown_count_keep_monitoring_from_failing(tmp_path: Path) -> None:
+    target = copy_healthy(
+        tmp_path, "for_each = local.cis", "for_each = var.enabled ? local.cis : {}"
+    )
     f = finding(scan(target), label_of(target), "TW103")
     assert unverifiable(f) and "var.enabled has no value" in f.message
 
@@ -247,3 +265,13 @@ def test_a_count_far_beyond_configuration_is_unknown_not_a_hang(tmp_path: Path) 
     )
     tw010 = finding(scan(path), label_of(path), "TW010")
     assert tw010.status is F  # the trail is single-region; the topics cannot be judged
+
+
+def test_a_remote_module_given_the_log_group_may_define_its_filters(tmp_path: Path) -> None:
+    target = copy_healthy(tmp_path, "for_each = local.cis", "for_each = {}")
+    (target / "alarms.tf").write_text(
+        'module "cis_alarms" {\n  source         = "acme/cis-alarms/aws"\n'
+        "  log_group_name = aws_cloudwatch_log_group.trail.name\n}\n"
+    )
+    f = finding(scan(target), label_of(target), "TW103")
+    assert unverifiable(f) and "module.cis_alarms" in f.message, f.message

@@ -54,6 +54,9 @@ def _in_code(f: Finding, code: CodeInventory, about: SourceLocation) -> Finding:
         f = replace(f, remediation=code_fix(f.check_id, cloudformation, address, f.remediation))
     if where is not None:
         location = where.location or code.location
+        if where.maybe:  # judged as written: say that it may not be created at all
+            note = f" Note: {address} may not exist ({where.maybe})."
+            f = replace(f, message=f.message + note)
         return replace(f, account_id="", resource_id=address, location=location)
     return replace(f, account_id="", resource_id=address, location=about)
 

@@ -71,7 +71,7 @@ def build_inventory(code: Code, collected_at: datetime, region: str) -> Built:
         account_id=b.account,
         partition=partition_of(region),
         collected_at=collected_at,
-        trails=tuple(t for t, _ in trails if t is not None),
+        trails=tuple(t for t, _ in trails),
         log_groups=tuple(b.groups.values()),
         roles=tuple(b.roles_by_arn.values()),
         errors=tuple(b.errors),
@@ -79,7 +79,7 @@ def build_inventory(code: Code, collected_at: datetime, region: str) -> Built:
         alarms=alarms,
         topics=topics,
     )
-    return Built(inventory, {t.arn: where for t, where in trails if t is not None})
+    return Built(inventory, {t.arn: where for t, where in trails})
 
 
 _NO_ACCOUNT = "the code does not say which account it deploys to"
@@ -130,17 +130,19 @@ class _Builder:
             arn = self.role_by_address[spec.where.address]
             self.roles_by_arn[arn] = build_role(self.code, spec, arn, self.account)
 
-    def trail(self, spec: TrailSpec) -> tuple[Trail | None, Where]:
+    def trail(self, spec: TrailSpec) -> tuple[Trail, Where]:
+        """A trail of the code. One that may not exist (an undecided count or Condition) is
+        judged as written, but cannot count for TW010: what it would capture is unknown."""
         where = spec.where
-        if where.maybe:
-            self.errors.append(not_in_code(f"{where.address} may not exist ({where.maybe})"))
-            return None, where
         name = code_name(spec.name, spec.where)
         arn = trail_arn(spec.region, self.account, name)
         lg = resolve_link(spec.log_group_arn, self.group_by_address)
         role = resolve_link(spec.role_arn, self.role_by_address)
         self._outside(lg, role)
         selectors, selectors_error = self._selectors(spec)
+        if where.maybe:
+            why = f"{where.address} may not exist ({where.maybe})"
+            selectors, selectors_error = None, not_in_code(why)
         config = TrailConfig(
             is_multi_region=self._flag(spec.multi_region, where, "is_multi_region_trail", False),
             is_organization_trail=self._flag(spec.organization, where, "organization", False),
