@@ -128,6 +128,15 @@ def test_a_template_needs_a_region() -> None:
             "      CloudWatchLogsRoleArn: !Ref Nowhere\n",
             "Ref 'Nowhere' names no parameter or resource",
         ),
+        (
+            "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n"
+            "      IsLogging: !If [OnlyTwo, true]\n",
+            "Fn::If is given .* which CloudFormation would reject",
+        ),
+        (
+            "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Condition: Missing\n",
+            "Condition 'Missing' is used but not defined",
+        ),
     ],
 )
 def test_unreadable_templates_are_one_sentence_errors(
@@ -208,3 +217,14 @@ def test_if_on_an_undecided_condition_is_unresolved_unless_both_branches_agree()
 def test_find_in_map_with_the_region() -> None:
     t = template(Mappings={"Days": {"eu-west-1": {"Retention": 731}}})
     assert t.resolve({"Fn::FindInMap": ["Days", {"Ref": "AWS::Region"}, "Retention"]}) == 731
+
+
+def test_properties_of_the_wrong_shape_are_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        "Resources:\n  T:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n"
+        "      EventSelectors: 5\n      IsLogging: maybe\n      TrailName: [a, b]\n"
+        "  L:\n    Type: AWS::Logs::LogGroup\n    Properties: [1, 2]\n"
+    )
+    report = scan(path)
+    assert finding(report, "T", "TW006").status is Status.NOT_APPLICABLE  # 'maybe'

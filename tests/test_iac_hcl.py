@@ -164,3 +164,8 @@ def test_templatefile_renders_with_its_variables(tmp_path: Path) -> None:
 
 def test_template_directives_are_unknown() -> None:
     assert isinstance(evaluate('"%{ if true }a%{ endif }"'), Unresolved)
+
+
+def test_an_invalid_regular_expression_is_unknown_not_a_crash() -> None:
+    got = evaluate('replace("abc", "/(/", "")')
+    assert isinstance(got, Unresolved) and "not a regular expression" in got.reason

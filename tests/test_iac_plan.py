@@ -146,3 +146,20 @@ def test_what_is_not_a_version_1_plan_is_refused(
             data[key] = value
     with pytest.raises(CodeInputError, match=message):
         scan(variant(tmp_path, data), region=None)
+
+
+def test_attributes_of_the_wrong_type_are_not_a_crash(tmp_path: Path) -> None:
+    data = plan()
+    values = planned(data, TRAIL)["values"]
+    values.update({"event_selector": 5, "is_multi_region_trail": "yes", "name": ["x"]})
+    data["planned_values"]["root_module"]["resources"].append(
+        {
+            "address": "aws_cloudwatch_log_group.odd",
+            "mode": "managed",
+            "type": "aws_cloudwatch_log_group",
+            "name": "odd",
+            "values": "not an object",
+        }
+    )
+    report = scan(variant(tmp_path, data), region=None)
+    assert finding(report, TRAIL, "TW001").status is Status.PASS

@@ -20,6 +20,7 @@ from trailwarden.collect.iac.names import partition_of
 from trailwarden.collect.iac.specs import Unresolved
 from trailwarden.collect.iac.values import as_text, concat, json_text, refs_of, unresolved_in
 from trailwarden.errors import CodeInputError
+from trailwarden.textsafe import printable
 
 __all__ = ["NO_VALUE", "Template"]
 
@@ -55,7 +56,13 @@ class Template:
             if len(value) == 1:
                 ((key, arg),) = value.items()
                 if function := _FUNCTIONS.get(str(key)):
-                    return function(self, arg, depth + 1)
+                    try:
+                        return function(self, arg, depth + 1)
+                    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+                        raise CodeInputError(
+                            f"{key} is given {printable(repr(arg))[:80]}, which CloudFormation "
+                            "would reject; fix the template."
+                        ) from exc
             out = {str(k): self.resolve(v, depth + 1) for k, v in value.items()}
             return {k: v for k, v in out.items() if v is not NO_VALUE}
         if isinstance(value, list):

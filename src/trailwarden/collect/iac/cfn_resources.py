@@ -48,7 +48,7 @@ def _records(value: Any) -> tuple[dict[str, Any], ...] | Unresolved:
     """A list of objects (event selectors, metric queries), or what keeps it unknown."""
     if (unknown := unresolved_in(value)) is not None:
         return unknown
-    return tuple(v for v in (value or ()) if isinstance(v, dict))
+    return tuple(v for v in value if isinstance(v, dict)) if isinstance(value, list) else ()
 
 
 def _trail(t: Template, code: Code, where: Where, p: Mapping[str, Any]) -> None:

@@ -134,7 +134,10 @@ def _replace(text: str, search: str, replacement: str) -> str:
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
         import re2  # linear time: the pattern is whatever the code says
 
-        return str(re2.sub(search[1:-1], replacement.replace("$", "\\"), text))
+        try:
+            return str(re2.sub(search[1:-1], replacement.replace("$", "\\"), text))
+        except re2.error as exc:
+            raise ValueError(f"{search} is not a regular expression ({exc})") from exc
     return text.replace(search, replacement)
 
 

@@ -50,7 +50,7 @@ def _blocks(values: Values, name: str) -> list[dict[str, Any]] | Unresolved:
     found = values.get(name)
     if isinstance(found, Unresolved):
         return found
-    return [b for b in (found or []) if isinstance(b, dict)]
+    return [b for b in found if isinstance(b, dict)] if isinstance(found, list) else []
 
 
 def _name(values: Values, computed: Mapping[str, Any], argument: str = "name") -> Any:
