@@ -17,7 +17,13 @@ from datetime import datetime
 from trailwarden.arns import parse_log_group_arn, parse_role_arn
 from trailwarden.collect.iac.build_monitoring import monitoring
 from trailwarden.collect.iac.build_roles import build_role, code_name, not_in_code, stand_in
-from trailwarden.collect.iac.names import log_group_arn, partition_of, role_arn, trail_arn
+from trailwarden.collect.iac.names import (
+    log_group_arn,
+    partition_of,
+    role_arn,
+    trail_arn,
+    unknown_account,
+)
 from trailwarden.collect.iac.specs import (
     Code,
     Flag,
@@ -61,7 +67,7 @@ def resolve_link(value: Text | None, targets: Mapping[str, str]) -> str | None:
 
 def build_inventory(code: Code, collected_at: datetime, region: str) -> Built:
     """The inventory of ``code``, whose resources default to ``region``."""
-    b = _Builder(code, code.account_id or Unknown("ACCOUNT", _NO_ACCOUNT))
+    b = _Builder(code, code.account_id or unknown_account())
     b.errors += [not_in_code(reason) for reason in code.unread]
     b.log_groups()
     b.roles()
@@ -82,9 +88,6 @@ def build_inventory(code: Code, collected_at: datetime, region: str) -> Built:
     return Built(inventory, {t.arn: where for t, where in trails})
 
 
-_NO_ACCOUNT = "the code does not say which account it deploys to"
-
-
 class _Builder:
     def __init__(self, code: Code, account: str) -> None:
         self.code, self.account = code, account
@@ -98,15 +101,12 @@ class _Builder:
         for spec in self.code.log_groups:
             name = code_name(spec.name, spec.where)
             key = log_group_arn(spec.region, self.account, name)
-            reasons = [f"{spec.where.address} may not exist ({spec.where.maybe})"]
-            days = spec.retention_in_days
-            if isinstance(days, Unresolved):
-                reasons = [
-                    f"{spec.where.address}'s retention is not known from code: {days.reason}"
-                ]
-            error = (
-                not_in_code(reasons[0])
-                if spec.where.maybe or isinstance(days, Unresolved)
+            days, address = spec.retention_in_days, spec.where.address
+            problem = (
+                f"{address} may not exist ({spec.where.maybe})"
+                if spec.where.maybe
+                else f"{address}'s retention is not known from code: {days.reason}"
+                if isinstance(days, Unresolved)
                 else None
             )
             self.groups[key] = LogGroup(
@@ -117,9 +117,10 @@ class _Builder:
                 exists=None if spec.where.maybe else True,
                 # 0 (Terraform's default) and absent both mean "never expire".
                 retention_in_days=(days or None) if isinstance(days, int) else None,
-                error=error,
+                # Exists, retention unknown: the checks read exists=True with this error so.
+                error=not_in_code(problem) if problem else None,
             )
-            self.group_by_address[spec.where.address] = key
+            self.group_by_address[address] = key
 
     def roles(self) -> None:
         for spec in self.code.roles:
