@@ -18,14 +18,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from trailwarden.arns import parse_log_group_arn
+from trailwarden.checks.code_facts import UNVERIFIABLE, FactSource
 from trailwarden.checks.monitoring_alarms import Chain, Group, alarm_chains, rank
 from trailwarden.checks.monitoring_text import remediation
 from trailwarden.checks.registry import CHECKS
-from trailwarden.checks.trail import Outcome
+from trailwarden.checks.trail import VERIFY_DEPLOYED, Outcome, unverifiable
 from trailwarden.errors import FilterPatternError
 from trailwarden.filterpattern import CompiledPattern, compile_pattern
 from trailwarden.findings import Finding, Status
-from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, Trail
+from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, Trail, Unknown
 from trailwarden.monitoring.catalog import CLASSES, EventClass
 from trailwarden.monitoring.corpus import Sample, corpus
 
@@ -69,7 +70,11 @@ def filter_verdict(pattern: str, class_id: str) -> tuple[tuple[Sample, ...], tup
 
 
 def monitoring_findings(
-    inventory: Inventory, trails: list[Trail], tw010: Finding, only: frozenset[str] | None
+    inventory: Inventory,
+    trails: list[Trail],
+    tw010: Finding,
+    only: frozenset[str] | None,
+    source: FactSource = FactSource.AWS,
 ) -> list[Finding]:
     qualifying = set(tw010.evidence.get("qualifying", ()))
     groups: dict[str, Group] = {}
@@ -80,14 +85,17 @@ def monitoring_findings(
     out = []
     for cls in CLASSES:
         if only is None or cls.id in only:
-            region, outcome = _verdict(cls, inventory, list(groups.values()), tw010)
+            region, outcome = _verdict(cls, inventory, list(groups.values()), tw010, source)
             out.append(_finding(cls, inventory, region, outcome))
     return out
 
 
 def _verdict(
-    cls: EventClass, inventory: Inventory, groups: list[Group], tw010: Finding
+    cls: EventClass, inventory: Inventory, groups: list[Group], tw010: Finding, source: FactSource
 ) -> tuple[str, Outcome]:
+    code = source is FactSource.CODE
+    if code and UNVERIFIABLE in tw010.evidence:
+        return "global", unverifiable(f"it depends on TW010, and {tw010.evidence[UNVERIFIABLE]}")
     if tw010.status is not Status.PASS or not groups:
         status = Status.ERROR if tw010.status is Status.ERROR else Status.FAIL
         return "global", Outcome(
@@ -105,9 +113,15 @@ def _verdict(
             f"{names}; the inventory predates it or the collection was skipped.",
             "Scan again with a trailwarden that collects metric filters, alarms and SNS topics.",
         )
-    judged = [(g, c) for g in groups for c in _chains(cls, inventory, g, by_key.get(g.key))]
+    judged = [(g, c) for g in groups for c in _chains(cls, inventory, g, by_key.get(g.key), source)]
     group, best = min(judged, key=lambda gc: rank(gc[1]))
     outcome = best.outcome
+    if code and outcome.status is Status.ERROR and UNVERIFIABLE in outcome.evidence:
+        # The best chain's missing link is a value the code does not give: it may be there.
+        message = (
+            f"Cannot be verified from code: {outcome.message[:1].lower()}{outcome.message[1:]}"
+        )
+        outcome = Outcome(Status.NOT_APPLICABLE, message, VERIFY_DEPLOYED, outcome.evidence)
     if outcome.status is not Status.PASS and not outcome.remediation:
         fix = remediation(cls, group.name, group.region, inventory.account_id)
         outcome = Outcome(outcome.status, outcome.message, fix, outcome.evidence)
@@ -115,7 +129,11 @@ def _verdict(
 
 
 def _chains(
-    cls: EventClass, inventory: Inventory, group: Group, filters: LogGroupFilters | None
+    cls: EventClass,
+    inventory: Inventory,
+    group: Group,
+    filters: LogGroupFilters | None,
+    source: FactSource,
 ) -> Iterator[Chain]:
     where = f"log group {group.name} ({group.region})"
     if filters is None:
@@ -133,9 +151,11 @@ def _chains(
     scored: list[tuple[MetricFilter, tuple[Sample, ...], tuple[Sample, ...]]] = []
     for f in filters.filters:
         try:
+            if isinstance(f.pattern, Unknown):
+                raise UnevaluableFilterError(f.pattern.reason)
             missed, noise = filter_verdict(f.pattern, cls.id)
         except UnevaluableFilterError as e:
-            chains = list(_unevaluable_chains(cls, inventory, group, f, where, str(e)))
+            chains = list(_unevaluable_chains(cls, inventory, group, f, where, str(e), source))
             yield from chains
             if not chains:
                 unevaluable.append(
@@ -150,7 +170,7 @@ def _chains(
         yield Chain(Outcome(Status.FAIL, _no_filter(cls, where, scored) + notes))
         return
     for f, _, noise in complete:
-        for chain in alarm_chains(cls.title, inventory, group, f):
+        for chain in alarm_chains(cls.title, inventory, group, f, source):
             if noise and chain.outcome.status is Status.PASS:
                 message = (
                     f"{chain.outcome.message} The filter is broader than CIS and will be noisy: "
@@ -170,7 +190,13 @@ def _chains(
 
 
 def _unevaluable_chains(
-    cls: EventClass, inventory: Inventory, group: Group, f: MetricFilter, where: str, reason: str
+    cls: EventClass,
+    inventory: Inventory,
+    group: Group,
+    f: MetricFilter,
+    where: str,
+    reason: str,
+    source: FactSource,
 ) -> Iterator[Chain]:
     """ERROR chains for a filter whose matches are unknown, one per alarm chain of it that
     would notify someone (or could not be checked); none when every one of them is broken,
@@ -179,7 +205,10 @@ def _unevaluable_chains(
         f"Metric filter {f.name} on {where} cannot be evaluated: {reason}. CloudWatch Logs "
         f"accepted it, so it may catch {cls.title}"
     )
-    for chain in alarm_chains(cls.title, inventory, group, f):
+    unknown = {UNVERIFIABLE: f.pattern.reason} if isinstance(f.pattern, Unknown) else {}
+    if unknown:
+        head = f"Metric filter {f.name} on {where} may catch {cls.title}: {reason}"
+    for chain in alarm_chains(cls.title, inventory, group, f, source):
         if chain.outcome.status is Status.FAIL:
             continue
         tail = (
@@ -188,7 +217,12 @@ def _unevaluable_chains(
             if chain.outcome.status is Status.PASS
             else f". Its alarm chain could not be checked either: {chain.outcome.message}"
         )
-        evidence = {**chain.outcome.evidence, "pattern": f.pattern, "unevaluable": reason}
+        evidence = {
+            **chain.outcome.evidence,
+            "pattern": f.pattern,
+            "unevaluable": reason,
+            **unknown,
+        }
         yield Chain(Outcome(Status.ERROR, head + tail, "", evidence), chain.depth)
 
 

@@ -39,9 +39,11 @@ def summary_line(report: Report) -> str:
     parts = [f"{counts[s]} {s.value}" for s in Status]
     resources = len({f.resource_id for f in report.findings})
     accounts = "account" if len(report.accounts) == 1 else "accounts"
+    # Infrastructure code (trailwarden iac) is of no account yet.
+    where = f" in {accounts} {printable(', '.join(report.accounts))}" if report.accounts else ""
     return (
-        f"{count(len(report.findings), 'finding')} on {count(resources, 'resource')} in "
-        f"{accounts} {printable(', '.join(report.accounts))}: " + ", ".join(parts)
+        f"{count(len(report.findings), 'finding')} on {count(resources, 'resource')}{where}: "
+        + ", ".join(parts)
     )
 
 
@@ -55,10 +57,16 @@ def render_table(report: Report, console: Console) -> None:
 
     findings: Iterable[Finding] = report.findings
     for (account, region), in_region in groupby(findings, key=_group_key):
-        console.rule(Text(printable(f"account {account} · {region}"), style="bold"))
+        heading = f"account {account} · {region}" if account else region
+        console.rule(Text(printable(heading), style="bold"))
         for resource_id, on_resource in groupby(in_region, key=lambda f: f.resource_id):
+            listed = list(on_resource)
+            title = Text(printable(resource_id), style="bold cyan")
+            if (where := listed[0].location) is not None:  # infrastructure code: file:line
+                line = f":{where.line}" if where.line else ""
+                title.append(printable(f"  {where.file}{line}"), style="dim")
             table = Table(
-                title=Text(printable(resource_id), style="bold cyan"),
+                title=title,
                 title_justify="left",
                 show_edge=False,
                 show_header=False,
@@ -70,7 +78,7 @@ def render_table(report: Report, console: Console) -> None:
             table.add_column("status", no_wrap=True, min_width=len("NOT_APPLICABLE"))
             # Full ARNs matter to an auditor: fold long words instead of cutting them.
             table.add_column("message", ratio=1, overflow="fold")
-            for f in on_resource:
+            for f in listed:
                 status = Text(f.status.value, style=status_style(f.status))
                 if f.status in (Status.FAIL, Status.ERROR):
                     status.append(f" {f.severity.value.lower()}", style="dim")
