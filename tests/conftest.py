@@ -26,6 +26,17 @@ MAIN_ACCOUNT = "111111111111"
 MEMBER_ACCOUNT = "222222222222"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def journal_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Journal keys (``fix --apply`` creates one) go to a private folder of the test
+    session, never to the user's ``~/.config``; child processes inherit it."""
+    config = tmp_path_factory.mktemp("config")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XDG_CONFIG_HOME", str(config))
+        env.delenv("TRAILWARDEN_JOURNAL_KEY", raising=False)
+        yield config / "trailwarden"
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[SimulatedAws]:
     with pytest.MonkeyPatch.context() as env:

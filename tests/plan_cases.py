@@ -44,6 +44,9 @@ BOUNDARY = PolicyDocument(
     },
 )
 NEW = ("CREATE_ROLE trailwarden-cwl-main", "PUT_ROLE_POLICY trailwarden-cwl-main")
+NEW_OTHER = ("CREATE_ROLE trailwarden-cwl-other", "PUT_ROLE_POLICY trailwarden-cwl-other")
+ROLE = "CloudTrail_CloudWatchLogs_Role"  # the factories' delivery role
+RECREATED = (f"CREATE_ROLE {ROLE}", f"PUT_ROLE_POLICY {ROLE}")
 CREATE_GROUP = (f"CREATE_LOG_GROUP {GROUP}", f"PUT_RETENTION_POLICY {GROUP}")
 
 
@@ -173,8 +176,29 @@ CASES = [
         (*NEW, "UPDATE_TRAIL main"),
         id="003-trust-deny-new-role",
     ),
+    # A deleted role is recreated where it was: the trail is not touched (no UpdateTrail,
+    # which rollback could not undo: CloudTrail refuses a deleted role).
+    pytest.param(with_role(exists=False), FixOptions(), RECREATED, id="003-role-missing"),
     pytest.param(
-        with_role(exists=False), FixOptions(), (*NEW, "UPDATE_TRAIL main"), id="003-role-missing"
+        make_inventory(
+            (make_trail(role_arn=f"arn:aws:iam::{ACCOUNT}:role/service-role/{ROLE}"),),
+            roles=(
+                replace(
+                    make_role(exists=False),
+                    arn=f"arn:aws:iam::{ACCOUNT}:role/service-role/{ROLE}",
+                ),
+            ),
+        ),
+        FixOptions(),
+        RECREATED,
+        id="003-role-missing-with-a-path",
+    ),
+    # Another trail names it too: recreated for one trail, it would still fail the other.
+    pytest.param(
+        make_inventory((make_trail(), make_trail("other")), roles=(make_role(exists=False),)),
+        FixOptions(),
+        (*NEW, "UPDATE_TRAIL main", *NEW_OTHER, "UPDATE_TRAIL other"),
+        id="003-shared-role-missing",
     ),
     pytest.param(inv(is_logging=False), FixOptions(), ("START_LOGGING main",), id="006"),
     pytest.param(

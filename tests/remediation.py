@@ -228,7 +228,14 @@ def seed_repairable(seed: AccountSeeder, name: str = "repair") -> tuple[str, lis
             arn,
             trail,
             {"role_name": role, "assume_role_policy": old_trust},
-            {"role_name": role, "assume_role_policy": trust(trail)},
+            # What the planner writes: the old trust with trailwarden's statement added.
+            {
+                "role_name": role,
+                "assume_role_policy": {
+                    "Version": "2012-10-17",
+                    "Statement": old_trust["Statement"] + trust(trail)["Statement"],
+                },
+            },
         ),
         start_logging_step(trail),
     ]
@@ -280,6 +287,8 @@ def snapshot(
 # --- The monitoring fix (TW101–TW115): hand-built steps per the monitoring contract. ---
 
 TOPIC = "trailwarden-cis-alarms"
+# The trail whose log group the monitoring steps are for (a plan names it in every step).
+MONITORED_TRAIL = f"arn:aws:cloudtrail:{REGION}:{MAIN_ACCOUNT}:trail/main"
 EMAIL = "security@example.com"
 CIS_PATTERN = '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }'
 
@@ -305,11 +314,11 @@ def transformation(metric: str) -> dict[str, Any]:
     }
 
 
-def create_topic_step(name: str = TOPIC, trail_arn: str = "") -> Step:
+def create_topic_step(name: str = TOPIC, trail_arn: str = MONITORED_TRAIL) -> Step:
     return step(Action.CREATE_TOPIC, topic_arn(name), trail_arn, None, {"name": name, "tags": TAGS})
 
 
-def subscribe_step(topic: str, email: str = EMAIL, trail_arn: str = "") -> Step:
+def subscribe_step(topic: str, email: str = EMAIL, trail_arn: str = MONITORED_TRAIL) -> Step:
     after = {"protocol": "email", "endpoint": email}
     return step(Action.SUBSCRIBE, topic, trail_arn, None, after)
 
@@ -320,7 +329,7 @@ def filter_step(
     metric: str,
     before: dict[str, Any] | None = None,
     pattern: str = CIS_PATTERN,
-    trail_arn: str = "",
+    trail_arn: str = MONITORED_TRAIL,
 ) -> Step:
     after = {
         "log_group_name": group,
@@ -332,7 +341,11 @@ def filter_step(
 
 
 def alarm_step(
-    name: str, metric: str, topic: str, before: dict[str, Any] | None = None, trail_arn: str = ""
+    name: str,
+    metric: str,
+    topic: str,
+    before: dict[str, Any] | None = None,
+    trail_arn: str = MONITORED_TRAIL,
 ) -> Step:
     after = {
         "alarm_name": name,
@@ -352,7 +365,7 @@ def alarm_step(
     return step(Action.PUT_METRIC_ALARM, alarm_arn(name), trail_arn, before, after)
 
 
-def enable_actions_step(name: str, trail_arn: str = "") -> Step:
+def enable_actions_step(name: str, trail_arn: str = MONITORED_TRAIL) -> Step:
     target = alarm_arn(name)
     return step(
         Action.ENABLE_ALARM_ACTIONS,

@@ -50,11 +50,13 @@ def test_apply_creates_and_updates_exactly_what_the_plan_says(seed, factory, aws
     logs, iam = aws.client(MAIN_ACCOUNT, "logs", REGION), aws.client(MAIN_ACCOUNT, "iam")
     (group,) = logs.describe_log_groups(logGroupNamePrefix="aws-cloudtrail-logs/")["logGroups"]
     assert (group["logGroupName"], group["retentionInDays"]) == ("aws-cloudtrail-logs/main", 365)
+    # Tagged as trailwarden's, and as this apply's (its journal's id).
+    ours = {"created-by": "trailwarden", "trailwarden-journal-id": read_journal(journal).journal_id}
     tags = logs.list_tags_log_group(logGroupName="aws-cloudtrail-logs/main")["tags"]
-    assert tags == {"created-by": "trailwarden"}
+    assert tags == ours
     role = iam.get_role(RoleName="trailwarden-cwl-main")["Role"]
     assert role["AssumeRolePolicyDocument"] == trust(trail)
-    assert role["Tags"] == [{"Key": "created-by", "Value": "trailwarden"}]
+    assert {t["Key"]: t["Value"] for t in role["Tags"]} == ours
     policy = iam.get_role_policy(
         RoleName="trailwarden-cwl-main", PolicyName=plan.steps[3].after["policy_name"]
     )

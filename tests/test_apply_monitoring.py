@@ -55,7 +55,8 @@ def test_apply_creates_exactly_the_filter_topic_subscription_and_alarm(
     sns = aws.client(MAIN_ACCOUNT, "sns", REGION)
     assert [t["TopicArn"] for t in sns.list_topics()["Topics"]] == [topic_arn()]
     tags = sns.list_tags_for_resource(ResourceArn=topic_arn())["Tags"]
-    assert {t["Key"]: t["Value"] for t in tags} == TAGS
+    journal_id = read_journal(journal).journal_id
+    assert {t["Key"]: t["Value"] for t in tags} == {**TAGS, "trailwarden-journal-id": journal_id}
     (sub,) = sns.list_subscriptions_by_topic(TopicArn=topic_arn())["Subscriptions"]
     assert (sub["Protocol"], sub["Endpoint"]) == ("email", EMAIL)
     (alarm,) = aws.client(MAIN_ACCOUNT, "cloudwatch", REGION).describe_alarms()["MetricAlarms"]
@@ -107,29 +108,30 @@ def test_a_filter_of_that_name_made_since_the_plan_is_not_overwritten(
     assert "logs:PutMetricFilter" not in factory.call_counts()
 
 
-def test_a_users_filter_and_alarm_are_replaced_when_still_as_the_plan_saw_them(
+def test_a_filter_and_alarm_of_its_names_are_replaced_when_still_as_the_plan_saw_them(
     seed, factory, aws, journal, fake
 ):
+    # Someone changed trailwarden's filter and alarm; a user's own are never rewritten.
     seed.log_group(GROUP, REGION)
     logs = aws.client(MAIN_ACCOUNT, "logs", REGION)
     logs.put_metric_filter(
         logGroupName=GROUP,
-        filterName="mfa",
+        filterName="trailwarden-cis-tw102",
         filterPattern='{ $.eventName = "ConsoleLogin" }',
         metricTransformations=[
             {"metricName": METRIC, "metricNamespace": "CISBenchmark", "metricValue": "1"}
         ],
     )
-    user_alarm(aws, "mfa-alarm", METRIC, AlarmDescription="mine")
+    user_alarm(aws, "trailwarden-cis-tw102-mfa", METRIC, AlarmDescription="mine")
     # As the planner sees them (from the inventory): fewer settings than AWS keeps.
     filter_before = {
         "filter_pattern": '{ $.eventName = "ConsoleLogin" }',
         "metric_transformations": [transformation(METRIC)],
     }
-    alarm_before = {"alarm_name": "mfa-alarm", "period": 60, "alarm_actions": []}
+    alarm_before = {"alarm_name": "trailwarden-cis-tw102-mfa", "period": 60, "alarm_actions": []}
     plan = plan_of(
-        filter_step(GROUP, "mfa", METRIC, before=filter_before),
-        alarm_step("mfa-alarm", METRIC, topic_arn("ops"), before=alarm_before),
+        filter_step(GROUP, "trailwarden-cis-tw102", METRIC, before=filter_before),
+        alarm_step("trailwarden-cis-tw102-mfa", METRIC, topic_arn("ops"), before=alarm_before),
     )
 
     assert apply_plan(plan, factory, journal, sleep=fake.sleep, clock=fake.clock).ok
@@ -160,7 +162,7 @@ def test_each_call_is_made_in_the_steps_region(seed, factory, aws, journal, fake
     seed.log_group(GROUP, "us-west-2")
     west = "us-west-2"
     topic = replace(create_topic_step(), target=topic_arn(region=west), region=west)
-    group_filter = filter_step(GROUP, "f", METRIC)
+    group_filter = filter_step(GROUP, "trailwarden-cis-tw102", METRIC)
     group_filter = replace(
         group_filter, target=group_filter.target.replace(REGION, west), region=west
     )

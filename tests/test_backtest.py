@@ -101,24 +101,30 @@ def test_malformed_file_is_skipped_and_reported(tmp_path: Path) -> None:
     assert report["skipped_count"] == 3
     skipped = {Path(s["path"]).name: s["reason"] for s in report["skipped"]}
     assert set(skipped) == {"broken.json.gz", "garbage.json", "digest.json"}
-    assert "Records" in skipped["digest.json"]
+    assert "digest file" in skipped["digest.json"]
     table = run("backtest", tmp_path, "--pattern", STOP)
     assert table.exit_code == 0
-    assert "Skipped 3 file(s)" in table.stdout and "garbage.json" in table.stdout
+    assert "Skipped 3 files:" in table.stdout and "garbage.json" in table.stdout
 
 
 def test_json_lines_with_a_bad_line_keeps_the_good_ones(tmp_path: Path) -> None:
     path = tmp_path / "e.jsonl"
-    path.write_bytes(orjson.dumps(record("StopLogging")) + b"\n{oops\n")
-    reader = LogReader([path])
-    assert len(list(reader.records())) == 1
-    assert reader.skipped[0].reason == "1 malformed line(s) left out"
+    good = orjson.dumps(record("StopLogging"))
+    path.write_bytes(good + b"\n{oops\n" + good + b"\n")
+    reader = LogReader([str(path)])
+    assert len(list(reader.records())) == 2
+    [left_out] = reader.left_out
+    assert (left_out.line, left_out.count) == (2, 1)
+    assert left_out.reason.startswith("not JSON: ") and "column 2" in left_out.reason
 
 
-def test_unreadable_path_is_a_one_sentence_error(tmp_path: Path) -> None:
-    result = run("backtest", tmp_path / "missing.json.gz")
-    assert result.exit_code == 2
-    assert "Cannot read" in result.stderr and "missing.json.gz" in result.stderr
+def test_missing_path_is_skipped_and_reported(tmp_path: Path) -> None:
+    good = s3_file(tmp_path / "good.json.gz", [record("StopLogging")])
+    report = run_json("backtest", good, tmp_path / "missing.json.gz", "--pattern", STOP)
+    assert report["events"] == 1
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
+        ("missing.json.gz", "no such file or directory")
+    ]
 
 
 def test_per_filter_counts_examples_and_hours(tmp_path: Path) -> None:
@@ -161,7 +167,8 @@ def test_json_output_shape(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     report = json.loads(out.read_bytes())
     assert set(report) == {"events", "files", "bytes", "seconds", "skipped_count", "skipped",
-                           "filters"}  # fmt: skip
+                           "left_out_count", "left_out", "ignored", "filters",
+                           "not_replayed"}  # fmt: skip
     assert set(report["filters"][0]) == {"name", "pattern", "matched", "share", "first_hour",
                                          "last_hour", "per_hour", "examples"}  # fmt: skip
     assert report["filters"][0]["pattern"] == STOP
@@ -235,3 +242,59 @@ def test_library_streams_and_counts_files(tmp_path: Path) -> None:
     result = backtest_files([tmp_path], pattern_filters([STOP]), on_file=sizes.append)
     assert (result.events, result.files, len(sizes)) == (6, 3, 3)
     assert sum(sizes) == result.bytes
+
+
+@pytest.mark.parametrize("size", ["0", "lots", "-5", "1.5G"])
+def test_a_cap_that_is_not_a_size_exits_2(tmp_path: Path, size: str) -> None:
+    path = s3_file(tmp_path / "a.json.gz", [record("StopLogging")])
+    result = run("backtest", path, "--max-file-bytes", size)
+    assert result.exit_code == 2
+    assert "is not a size such as 512M or 2G" in result.stderr
+
+
+@pytest.mark.parametrize(("size", "skipped"), [("4096", "4 KiB"), ("2K", "2 KiB"), ("1MiB", None)])
+def test_caps_take_binary_units(tmp_path: Path, size: str, skipped: str | None) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(orjson.dumps({"Records": [record("StopLogging")] * 40}))  # ~11 KB
+    small = s3_file(tmp_path / "small.json", [record("StopLogging")], gz=False)  # < 1 KB
+    report = run_json("backtest", big, small, "--max-document-bytes", size)
+    assert report["events"] == (1 if skipped else 41)
+    if skipped:
+        assert report["skipped"][0]["reason"] == (
+            f"line 1: a JSON document larger than {skipped} (--max-document-bytes)"
+        )
+
+
+def test_an_account_filter_trailwarden_cannot_compile_is_reported_and_the_others_replayed(
+    tmp_path: Path,
+) -> None:
+    # Anyone with logs:PutMetricFilter wrote these: one beyond the engine's regex limit
+    # (more than 128 positions) must not stop the replay of the others.
+    huge = "%" + "a" * 200 + "%"
+    inventory = Inventory(
+        account_id="123456789012",
+        partition="aws",
+        collected_at=datetime(2024, 5, 2, tzinfo=UTC),
+        metric_filters=(
+            LogGroupFilters(
+                "us-east-1:trail-logs",
+                "us-east-1",
+                (
+                    MetricFilter("us-east-1:trail-logs", "us-east-1", "trail-changes", STOP),
+                    MetricFilter("us-east-1:trail-logs", "us-east-1", "huge\x1b[2J", huge),
+                ),
+            ),
+        ),
+    )
+    saved = tmp_path / "inventory.json"
+    save_inventory(inventory, saved)
+    logs = s3_file(tmp_path / "a.json.gz", [record("StopLogging")])
+    report = run_json("backtest", logs, "--inventory", saved)
+    assert {f["name"]: f["matched"] for f in report["filters"]} == {"trail-changes": 1}
+    [skipped] = report["not_replayed"]
+    assert skipped["name"] == "huge\x1b[2J" and skipped["pattern"] == huge
+    assert "128" in skipped["reason"]
+    table = run("backtest", str(logs), "--inventory", str(saved))
+    assert table.exit_code == 0, table.output
+    assert "Not replayed: 1 filter" in table.output
+    assert "huge\\x1b[2J" in table.output and "\x1b[2J" not in table.output

@@ -19,9 +19,11 @@ from trailwarden.remediate import Action, FixOptions, Step, StepRecord, UndoOutc
 from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.changes.base import AttributeChange, Change, UndoContext
 from trailwarden.remediate.changes.support.iac import Resources
+from trailwarden.remediate.engine.journal_check import step_problem
 from trailwarden.remediate.render.text import describe_step
 
 ACTIONS = list(Action)
+JOURNAL_ID = "0123456789abcdef0123456789abcdef"
 
 
 def _representatives() -> dict[Action, Step]:
@@ -61,6 +63,13 @@ def test_every_action_is_registered_under_its_own_change() -> None:
 
 def test_every_action_has_a_representative_step() -> None:
     assert set(STEPS) == set(Action)
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
+def test_a_planned_step_is_one_its_change_accepts_in_a_journal(action: Action) -> None:
+    step = STEPS[action]
+    assert CHANGES[action].problem(step) is None
+    assert step_problem(step, step.account_id) is None
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
@@ -108,7 +117,7 @@ def test_the_planned_state_differs_from_the_state_before(action: Action) -> None
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
 def test_do_makes_the_action_in_the_steps_region(action: Action, factory) -> None:
     step = STEPS[action]
-    call = CHANGES[action].do(factory, step.target, step.region, step.after)
+    call = CHANGES[action].do(factory, step.target, step.region, step.after, JOURNAL_ID)
     assert (call.action, call.region) == (action.value, step.region)
     assert call.paced is (_service(action) == "cloudtrail")  # CloudTrail's 1 TPS writes
 
@@ -128,6 +137,7 @@ def test_an_attribute_change_is_put_back_by_the_same_service(action: Action, fac
         calls.append(change.remove(factory, step.target, step.region))
     for call in calls:
         assert _service(action) == call.action.split(":", 1)[0] and call.region == step.region
+        assert call.action in change.undo_permissions  # what the journal and IAM policy allow
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
@@ -140,5 +150,5 @@ def test_read_of_a_target_that_does_not_exist_is_none(action: Action, factory) -
 def test_undo_of_a_target_that_does_not_exist_calls_nothing(action: Action, factory) -> None:
     step = STEPS[action]
     record = StepRecord(step.id, action, step.target, step.region, step.before, step.after, True)
-    decision = CHANGES[action].undo(UndoContext(factory, (record,)), record)
+    decision = CHANGES[action].undo(UndoContext(factory, (record,), JOURNAL_ID), record)
     assert isinstance(decision, tuple) and decision[0] is UndoOutcome.NOTHING_TO_DO

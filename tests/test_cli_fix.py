@@ -71,7 +71,7 @@ def test_apply_then_scan_passes_and_rollback_restores(seed, env, tmp_path: Path)
 
     again = run(["fix", "--apply", "--yes", "--journal", str(tmp_path / "second.jsonl")], env)
     assert again.exit_code == 0
-    assert "nothing to do" in again.stdout.lower()
+    assert "no change planned" in again.stdout.lower()
     assert not (tmp_path / "second.jsonl").exists()
 
     undone = run(["rollback", str(journal), "--yes"], env)

@@ -65,8 +65,14 @@ def test_fix_plans_the_monitoring_checks_by_default(seed, env):
     healthy_trail(seed)  # a healthy multi-region trail, no metric filter: TW101–TW115 fail
     planned = run(["fix", "--format", "json"], env)
     assert planned.exit_code == 1
-    fixes = {c for s in json.loads(planned.stdout)["steps"] for c in s["fixes"]}
-    assert {"TW101", "TW103", "TW115"} <= fixes <= {f"TW{n}" for n in range(101, 116)}
+    steps = json.loads(planned.stdout)["steps"]
+    fixes = {c for s in steps for c in s["fixes"]}
+    assert fixes == {f"TW{n}" for n in range(101, 116)}  # every class, TW106 too
+    # Each class its own filter and alarm, as CIS lays them out.
+    for action in ("logs:PutMetricFilter", "cloudwatch:PutMetricAlarm"):
+        assert sorted(c for s in steps if s["action"] == action for c in s["fixes"]) == sorted(
+            fixes
+        )
 
     trail_only = run(["fix", "--format", "json", "--no-monitoring"], env)
     assert trail_only.exit_code == 0, trail_only.output

@@ -51,6 +51,7 @@ from trailwarden.remediate import (
     plan_to_dict,
     wanted_resources,
 )
+from trailwarden.remediate.engine.journal_check import step_problem
 from trailwarden.remediate.planning.plan import desired_names
 from trailwarden.remediate.planning.planner import ORDER
 from trailwarden.remediate.policies import POLICY_NAME, role_policy, trust_policy
@@ -92,21 +93,19 @@ def test_plan_invariants(inventory: Inventory, options: FixOptions, expected: ob
         assert step.region == trail.home_region  # IAM steps too: they belong to that trail
     # Deterministic, whatever the order of the findings.
     assert make_plan(inventory, tuple(reversed(findings)), options) == plan
-    # Every FAIL or ERROR in scope is fixed, skipped or diagnosed.
+    # Every FAIL or ERROR is fixed, diagnosed, or skipped with the reason — also those that
+    # --check or --trail leave out: a plan never reads "nothing to do" while a check fails.
     fixed = {(s.trail_arn, c) for s in plan.steps for c in s.fixes}
     skipped = {(s.trail_arn, s.check_id) for s in plan.skipped}
     for f in findings:
-        in_scope = options.checks is None or f.check_id in options.checks
-        selected = options.trails is None or f.resource_id.rsplit("/")[-1] in options.trails
         if f.status is Status.FAIL and f.check_id in ("TW004", "TW005", "TW010"):
-            assert any(f.check_id in d for d in plan.diagnoses) or not (in_scope and selected)
-        elif (
-            f.status in (Status.FAIL, Status.ERROR)
-            and in_scope
-            and selected
-            and f.check_id != "TW010"
-        ):
+            diagnosed = any(f.check_id in d for d in plan.diagnoses)
+            assert diagnosed or (f.resource_id, f.check_id) in skipped, f
+        elif f.status in (Status.FAIL, Status.ERROR):
             assert (f.resource_id, f.check_id) in fixed | skipped, f
+    # Every step is one a journal of it is accepted with (rollback refuses any other).
+    for step in plan.steps:
+        assert step_problem(step, inventory.account_id) is None, step
 
 
 @pytest.mark.parametrize(("inventory", "options", "expected"), CASES)
@@ -236,8 +235,11 @@ def test_member_account_organization_trail_is_skipped_with_the_reason() -> None:
 
 def test_facts_that_could_not_be_read_are_skipped() -> None:
     plan = plan_for(inv(status_error=denied()))
-    assert {s.check_id for s in plan.skipped} == {"TW004", "TW005", "TW006"}
-    assert "AccessDeniedException on cloudtrail:GetTrailStatus" in plan.skipped[0].reason
+    # TW010 too: whether the trail is logging is part of it.
+    assert {s.check_id for s in plan.skipped} == {"TW004", "TW005", "TW006", "TW010"}
+    assert all(
+        "AccessDeniedException on cloudtrail:GetTrailStatus" in s.reason for s in plan.skipped
+    )
 
 
 def test_unreadable_desired_resource_is_skipped() -> None:
@@ -285,7 +287,8 @@ def _exact_role(name: str) -> Role:
     trail = make_trail(log_group_arn=None, role_arn=None)
     group = LogGroupRef("aws", REGION, ACCOUNT, "aws-cloudtrail-logs/main")
     policy = PolicyDocument(POLICY_NAME, "inline", role_policy(trail, group, None))
-    return Role(role_arn(name), name, ACCOUNT, True, trust_policy(trail), (policy,))
+    trust = trust_policy(trail.arn, trail.account_id)
+    return Role(role_arn(name), name, ACCOUNT, True, trust, (policy,))
 
 
 def test_existing_dedicated_role_is_reused_only_if_exact() -> None:
@@ -441,7 +444,10 @@ def test_every_action_is_planned_somewhere_and_rendered(action: Action) -> None:
 def test_text_shows_skips_diagnoses_and_nothing_to_do() -> None:
     text = text_of(plan_for(MEMBER_VIEW))
     assert "skipped TW002, TW003, TW006, TW007: Organization trail org belongs to account" in text
-    assert "Nothing to do: no change can be planned (4 findings skipped, see above)." in text
+    assert (
+        "No change planned, but failing checks remain (TW002, TW003, TW006, TW007): the "
+        "skipped findings and diagnoses above say why each is left as it is."
+    ) in text
     assert text_of(plan_for(make_inventory())).strip() == (
         "Nothing to do: no selected check fails on the selected trails."
     )

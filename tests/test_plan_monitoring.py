@@ -172,3 +172,42 @@ def test_existing_topic_of_ours_is_not_created_again() -> None:
     inv = monitored(alarms={"TW102": None})
     inv = replace(inv, topics=(*inv.topics, replace(make_topic(), arn=OURS)))
     assert [s.action for s in plan(inv).steps] == [Action.PUT_METRIC_ALARM]
+
+
+def test_every_class_gets_its_own_filter_even_where_another_catches_its_events() -> None:
+    # With no filter at all (the alarms are there), TW102's corrected pattern (sign-ins
+    # without MFA) catches TW106's failed sign-ins too; TW106 still gets its own filter,
+    # as CIS has. (Without alarms, its own alarm too: tests/test_cli_selection.py.)
+    inventory = monitored()
+    inventory = replace(
+        inventory, metric_filters=(replace(inventory.metric_filters[0], filters=()),)
+    )
+    p = plan(inventory)
+    filters = {s.after["filter_name"]: s.fixes for s in p.steps}
+    assert [s.action for s in p.steps] == [Action.PUT_METRIC_FILTER] * 15
+    assert filters["trailwarden-cis-tw106"] == ("TW106",)
+    assert filters["trailwarden-cis-tw102"] == ("TW102",)
+
+
+def test_a_log_group_of_another_account_gets_no_step() -> None:
+    # TW010's trail is an organization trail whose log group is the management account's:
+    # only that account can add filters there.
+    from trailwarden.findings import Status
+
+    inventory = monitored(patterns={"TW103": "{ $.errorCode = Nope }"})
+    findings = evaluate(inventory, MON)
+    other = "222222222222"
+    moved = replace(inventory, account_id=other)
+    relabelled = [
+        replace(f, resource_id=f"AWS::::Account:{other}", account_id=other)
+        if f.resource_id.startswith("AWS::::Account:")
+        else f
+        for f in findings
+    ]
+    assert any(f.check_id == "TW010" and f.status is Status.PASS for f in relabelled)
+
+    p = make_plan(moved, relabelled, FixOptions())
+
+    assert not [s for s in p.steps if s.account_id != other]
+    (skip,) = [s for s in p.skipped if s.check_id == "TW103"]
+    assert "belongs to account 111111111111" in skip.reason

@@ -14,7 +14,6 @@ from remediation import (
     FakeTime,
     Killed,
     denied_resource,
-    group_key,
     integration_steps,
     plan_of,
     seed_repairable,
@@ -35,6 +34,8 @@ from trailwarden.remediate import (
     rollback,
 )
 from trailwarden.remediate.engine.journal import Journal
+from trailwarden.remediate.engine.journal_key import load_key
+from trailwarden.remediate.render.json import plan_to_dict
 
 GROUP = "aws-cloudtrail-logs/main"
 WRITES = (
@@ -232,19 +233,22 @@ def test_a_log_group_someone_else_created_under_the_same_name_is_not_deleted(
     # The apply wrote "begin" for CreateLogGroup and died before the call; then someone
     # created a group with that name. It is not trailwarden's: rollback must keep it.
     trail = seed.trail("main", REGION)
-    step = integration_steps(trail, "main")[0]
-    with Journal.create(journal, MAIN_ACCOUNT, {"steps": []}) as j:
+    plan = plan_of(integration_steps(trail, "main")[0])
+    step = plan.steps[0]
+    with Journal.create(journal, MAIN_ACCOUNT, plan_to_dict(plan), load_key(create=True)) as j:
         j.begin("1", step.action.value, step.target, REGION, None, step.after)
     seed.log_group(GROUP, REGION)
 
     result = rollback(journal, factory, sleep=fake.sleep, clock=fake.clock)
 
     assert result.ok and result.undos[0].outcome is UndoOutcome.NOTHING_TO_DO
-    assert "not tagged created-by=trailwarden" in result.undos[0].note
+    assert "does not carry this apply's tags" in result.undos[0].note
     assert (REGION, GROUP) in snapshot(aws)["log_groups"]
 
 
-def test_an_interrupted_rollback_resumes_where_it_stopped(seed, factory, aws, journal, fake):
+def test_a_refused_undo_leaves_its_step_and_a_second_rollback_finishes(
+    seed, factory, aws, journal, fake
+):
     plan = fix_plan(seed)
     before = snapshot(aws)
     apply_plan(plan, factory, journal, sleep=fake.sleep, clock=fake.clock)
@@ -256,14 +260,17 @@ def test_an_interrupted_rollback_resumes_where_it_stopped(seed, factory, aws, jo
     assert stopped.failed_step.action is Action.CREATE_ROLE
     assert stopped.error is not None and stopped.error.code == "AccessDenied"
     assert "run trailwarden rollback" in stopped.summary()
-    # Stopped before the log group: the trail was restored first, and nothing after.
-    assert snapshot(aws)["trails"] == before["trails"]
-    assert (REGION, GROUP) in snapshot(aws)["log_groups"]
+    # The trail was restored first; the log group, which no longer serves it, is deleted
+    # too: only the role stays.
+    assert [u.step.id for u in stopped.undone] == ["6", "5", "4", "2", "1"]
+    now = snapshot(aws)
+    assert now["trails"] == before["trails"] and now["log_groups"] == before["log_groups"]
+    assert set(now["roles"]) - set(before["roles"]) == {"trailwarden-cwl-main"}
     clear_denials()
 
     resumed = rollback(journal, factory, sleep=fake.sleep, clock=fake.clock)
 
-    assert resumed.ok and [u.step.id for u in resumed.undone] == ["3", "2", "1"]
+    assert resumed.ok and [u.step.id for u in resumed.undone] == ["3"]
     assert snapshot(aws) == before
 
 
@@ -290,17 +297,17 @@ def test_unreadable_or_malformed_journals_are_user_errors(tmp_path):
         read_journal(tmp_path / "missing.jsonl")
     not_ours = tmp_path / "other.jsonl"
     not_ours.write_text('{"hello": 1}\n')
-    with pytest.raises(JournalError, match="not a trailwarden journal record"):
+    with pytest.raises(JournalError, match="is not a trailwarden journal"):
         read_journal(not_ours)
     edited = tmp_path / "edited.jsonl"
-    with Journal.create(edited, MAIN_ACCOUNT, {"steps": []}) as j:
-        j.begin("1", "logs:CreateLogGroup", group_key(GROUP), REGION, None, {})
+    with Journal.create(edited, MAIN_ACCOUNT, plan_to_dict(Plan(MAIN_ACCOUNT)), load_key()) as j:
+        j.end("complete")
     edited.write_text(edited.read_text() + "garbage\n" + '{"type": "end", "status": "failed"}\n')
-    with pytest.raises(JournalError, match="line 3 is not JSON"):
+    with pytest.raises(JournalError, match="line 3 was changed, added or removed"):
         read_journal(edited)
     empty = tmp_path / "empty.jsonl"
-    empty.write_text('{"type": "header", "journal_')
-    with pytest.raises(JournalError, match="made no change"):
+    empty.write_text('{"type":"header","journal_')
+    with pytest.raises(JournalError, match="before any change"):
         read_journal(empty)
 
 

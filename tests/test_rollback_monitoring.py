@@ -37,16 +37,20 @@ from trailwarden.remediate import (
 
 GROUP = "cis-logs"
 MFA, ROOT = "ConsoleSignInWithoutMfa", "RootAccountUsage"
+# A filter and an alarm under trailwarden's names that someone set up their own way: the
+# plan replaces them (trailwarden never rewrites filters and alarms of other names).
+MFA_FILTER, MFA_ALARM = "trailwarden-cis-tw102", "trailwarden-cis-tw102-mfa"
 USER_PATTERN = '{ $.eventName = "ConsoleLogin" }'
 
 
 def seed_account(seed, aws) -> str:
-    """The user's log group with a filter of their own, their topic ``ops`` (confirmed
-    subscription) and a disabled alarm on root usage that notifies it."""
+    """The user's log group with a filter (under trailwarden's name, set up their way), their
+    topic ``ops`` (confirmed subscription), a disabled alarm on root usage that notifies it
+    and an alarm (under trailwarden's name) on the filter's metric."""
     seed.log_group(GROUP, REGION)
     aws.client(MAIN_ACCOUNT, "logs", REGION).put_metric_filter(
         logGroupName=GROUP,
-        filterName="mfa",
+        filterName=MFA_FILTER,
         filterPattern=USER_PATTERN,
         metricTransformations=[
             {
@@ -63,7 +67,7 @@ def seed_account(seed, aws) -> str:
     user_alarm(aws, "root-alarm", ROOT, enabled=False, AlarmActions=[ops])
     user_alarm(
         aws,
-        "mfa-alarm",
+        MFA_ALARM,
         MFA,
         AlarmDescription="mine",
         OKActions=[ops],
@@ -93,11 +97,11 @@ def replace_plan(seed, aws) -> Plan:
         "filter_pattern": USER_PATTERN,
         "metric_transformations": [transformation(MFA)],
     }
-    alarm_before = {"alarm_name": "mfa-alarm", "period": 60, "alarm_actions": []}
+    alarm_before = {"alarm_name": MFA_ALARM, "period": 60, "alarm_actions": []}
     return plan_of(
         subscribe_step(ops),
-        filter_step(GROUP, "mfa", MFA, before=filter_before),
-        alarm_step("mfa-alarm", MFA, ops, before=alarm_before),
+        filter_step(GROUP, MFA_FILTER, MFA, before=filter_before),
+        alarm_step(MFA_ALARM, MFA, ops, before=alarm_before),
     )
 
 
@@ -129,7 +133,7 @@ def test_the_users_filter_and_alarm_come_back_with_every_setting(seed, factory, 
     assert f["filterPattern"] == USER_PATTERN
     assert f["metricTransformations"][0]["unit"] == "Count"
     cloudwatch = aws.client(MAIN_ACCOUNT, "cloudwatch", REGION)
-    (alarm,) = cloudwatch.describe_alarms(AlarmNames=["mfa-alarm"])["MetricAlarms"]
+    (alarm,) = cloudwatch.describe_alarms(AlarmNames=[MFA_ALARM])["MetricAlarms"]
     assert (alarm["AlarmDescription"], alarm["Period"], alarm["TreatMissingData"]) == (
         "mine",
         60,
@@ -272,7 +276,7 @@ def test_a_topic_someone_else_created_under_the_same_name_is_not_deleted(
     result = rollback(journal, factory, **kw)
 
     assert result.ok and result.undos[0].outcome is UndoOutcome.NOTHING_TO_DO
-    assert "not tagged created-by=trailwarden" in result.undos[0].note
+    assert "does not carry this apply's tags" in result.undos[0].note
     assert "sns:DeleteTopic" not in factory.call_counts()
 
 

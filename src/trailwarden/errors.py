@@ -11,6 +11,7 @@ The tree::
     ├── FilterPatternError       a CloudWatch Logs filter pattern that cannot be compiled
     │   └── FilterPatternSyntaxError  (trailwarden.filterpattern): position + what was expected
     ├── JournalError             an apply journal that cannot be written, read or parsed
+    ├── CodeInputError           a `trailwarden iac` PATH that is not readable Terraform or CFN
     └── UsageError               any other bad argument
 
 Failures to *evaluate* a check (AccessDenied on one API call, say) are not errors:
@@ -20,6 +21,7 @@ they are findings with status ERROR (see :mod:`trailwarden.findings`).
 from __future__ import annotations
 
 __all__ = [
+    "CodeInputError",
     "CredentialsError",
     "EndpointError",
     "Error",
@@ -58,6 +60,11 @@ class UnknownCheckError(Error):
 
 class JournalError(Error):
     """An apply journal that cannot be created, read, appended to or parsed."""
+
+
+class CodeInputError(Error):
+    """Infrastructure code that cannot be read: a PATH of no known kind, a syntax error, a
+    file too large."""
 
 
 class FilterPatternError(Error):

@@ -23,6 +23,8 @@ __all__ = ["PlannedFix", "plan_fix"]
 
 @dataclass(frozen=True)
 class PlannedFix:
+    """A fix plan, with the scan it answers and the inventory it was made from."""
+
     plan: Plan
     inventory: Inventory  # with the resources the plan would create or reuse looked up
     report: Report  # the scan the plan answers

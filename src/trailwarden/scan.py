@@ -20,6 +20,8 @@ __all__ = ["ScanResult", "scan_account", "scan_inventory"]
 
 @dataclass(frozen=True)
 class ScanResult:
+    """One scan: its report, and the inventory the checks were evaluated on."""
+
     report: Report
     inventory: Inventory
 

@@ -1,7 +1,8 @@
 """Replay CloudTrail log files through filter patterns before deploying them as alarms.
 
-``trailwarden backtest`` streams CloudTrail records from S3 delivery files
-(``{"Records": [...]}``, gzipped or not) and JSON-lines files (:mod:`.reader`), matches
+``trailwarden backtest`` streams CloudTrail records out of log files of every shape users
+hand over (:mod:`.reader`: :mod:`.inputs`, :mod:`.decompress`, :mod:`.documents`,
+:mod:`.shapes`), accounting for every piece of input, matches
 each against a set of filters in one pass (:mod:`.engine`, on
 :class:`~trailwarden.filterpattern.PatternSet`) and reports per filter the matches, a few
 examples and the matches per hour (:mod:`.report`). Filters come from ``--pattern``, the
@@ -13,10 +14,20 @@ examples and the matches per hour (:mod:`.report`). Filters come from ``--patter
 from __future__ import annotations
 
 from .cis import cis_patterns
-from .engine import BacktestResult, Example, Filter, FilterResult, backtest_files, run_backtest
-from .reader import BacktestInputError, LogReader, Skipped
+from .engine import (
+    BacktestResult,
+    Example,
+    Filter,
+    FilterResult,
+    NotReplayed,
+    backtest_files,
+    no_events_error,
+    run_backtest,
+)
+from .reader import DEFAULT_LIMITS, BacktestInputError, LeftOutItems, Limits, LogReader, Skipped
 from .sources import (
     InvalidPatternError,
+    InventoryFilters,
     cis_filters,
     compile_named,
     inventory_filters,
@@ -25,13 +36,18 @@ from .sources import (
 from .testpattern import PatternTest, match_messages
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "BacktestInputError",
     "BacktestResult",
     "Example",
     "Filter",
     "FilterResult",
     "InvalidPatternError",
+    "InventoryFilters",
+    "LeftOutItems",
+    "Limits",
     "LogReader",
+    "NotReplayed",
     "PatternTest",
     "Skipped",
     "backtest_files",
@@ -40,6 +56,7 @@ __all__ = [
     "compile_named",
     "inventory_filters",
     "match_messages",
+    "no_events_error",
     "pattern_filters",
     "run_backtest",
 ]

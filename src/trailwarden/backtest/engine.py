@@ -7,23 +7,39 @@ themselves are not kept.
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trailwarden.filterpattern import CompiledPattern, PatternSet
+import orjson
 
-from .reader import LogReader
+from trailwarden.filterpattern import CompiledPattern, PatternKind, PatternSet
+from trailwarden.textsafe import printable
+
+from .inputs import LOG_SUFFIXES
+from .reader import (
+    DEFAULT_LIMITS,
+    BacktestInputError,
+    LeftOutItems,
+    Limits,
+    LogReader,
+    Skipped,
+)
 
 __all__ = [
     "BacktestResult",
     "Example",
     "Filter",
     "FilterResult",
+    "NotReplayed",
     "backtest_files",
     "example_of",
+    "message_of",
+    "no_events_error",
     "run_backtest",
 ]
 
@@ -36,6 +52,15 @@ class Filter:
 
     name: str
     pattern: CompiledPattern
+
+
+@dataclass(frozen=True)
+class NotReplayed:
+    """An account's filter that could not be compiled, so was not replayed, and why."""
+
+    name: str
+    pattern: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -93,7 +118,12 @@ class FilterResult:
 
 @dataclass
 class BacktestResult:
-    """Per filter counts, examples and hourly counts, and what was read."""
+    """Per filter counts, examples and hourly counts, and an account of every input.
+
+    ``files`` gave at least one event; every other file found is in ``skipped`` (with
+    the reason); what read files held besides records is in ``left_out``; ``ignored``
+    counts files in searched directories without a log-file suffix.
+    """
 
     events: int
     files: int
@@ -101,11 +131,61 @@ class BacktestResult:
     seconds: float
     filters: list[FilterResult]
     skipped_count: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    left_out_count: int = 0
+    left_out: list[LeftOutItems] = field(default_factory=list)
+    ignored: int = 0
+    not_replayed: list[NotReplayed] = field(default_factory=list)
 
     @property
     def events_per_second(self) -> float:
         return self.events / self.seconds if self.seconds > 0 else 0.0
+
+
+def message_of(record: Any) -> str | None:
+    """The record as CloudTrail writes it to CloudWatch Logs: compact JSON text.
+
+    Term and space-delimited patterns match this text. orjson refuses records nested
+    deeper than 255 levels or holding lone surrogates (``"\\ud800"``), which CloudWatch
+    Logs still receives and matches, so :mod:`json` writes those.
+    """
+    try:
+        return orjson.dumps(record).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        pass
+    limit = sys.getrecursionlimit()
+    try:
+        # Records read by orjson are nested at most 1,024 levels; json recurses per level.
+        sys.setrecursionlimit(max(limit, 4_000))
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    except (ValueError, TypeError, RecursionError):
+        return None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _matcher(filters: Sequence[Filter]) -> Callable[[Any], tuple[bool, ...]]:
+    """record -> whether each filter matches: JSON patterns on the parsed record, the
+    others on its text (see :func:`message_of`)."""
+    patterns = [f.pattern for f in filters]
+    if all(p.kind is PatternKind.JSON for p in patterns):
+        return PatternSet(patterns).matches
+    textual = [i for i, p in enumerate(patterns) if p.kind is not PatternKind.JSON]
+    structured = [i for i, p in enumerate(patterns) if p.kind is PatternKind.JSON]
+    json_set = PatternSet(patterns[i] for i in structured).matches
+    text_matchers = [(i, patterns[i].matches) for i in textual]
+
+    def matches(record: Any) -> tuple[bool, ...]:
+        hits = [False] * len(patterns)
+        for i, hit in zip(structured, json_set(record), strict=True):
+            hits[i] = hit
+        text = message_of(record)
+        if text is not None:
+            for i, match in text_matchers:
+                hits[i] = match(text)
+        return tuple(hits)
+
+    return matches
 
 
 def run_backtest(
@@ -119,7 +199,7 @@ def run_backtest(
     Returns the per-filter results, the number of records and the seconds it took.
     """
     results = [FilterResult(f.name, f.pattern.source) for f in filters]
-    matches = PatternSet(f.pattern for f in filters).matches
+    matches = _matcher(filters)
     events = 0
     started = clock()
     for record in records:
@@ -138,19 +218,21 @@ def run_backtest(
 
 
 def backtest_files(
-    inputs: Sequence[Path],
+    inputs: Sequence[str | Path],
     filters: Sequence[Filter],
     examples: int = 3,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[int], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BacktestResult:
-    """Replay the CloudTrail log files ``inputs`` (files or directories) through ``filters``.
+    """Replay the CloudTrail log files ``inputs`` (files, directories, ``-``) through
+    ``filters``.
 
-    ``on_start(total_bytes)`` and ``on_file(bytes)`` report progress. Raises
-    :class:`~trailwarden.backtest.reader.BacktestInputError` for a path that cannot be
-    read; files that cannot be parsed are skipped and listed in the result.
+    ``on_start(total_bytes)`` and ``on_file(bytes)`` report progress. Nothing raises for
+    a bad input: files that cannot be read are skipped and listed in the result, and
+    :func:`no_events_error` says whether anything was read at all.
     """
-    reader = LogReader(inputs)
+    reader = LogReader([str(path) for path in inputs], limits)
     if on_start is not None:
         on_start(reader.total_bytes)
     results, events, seconds = run_backtest(filters, reader.records(on_file), examples)
@@ -161,5 +243,33 @@ def backtest_files(
         seconds=seconds,
         filters=results,
         skipped_count=reader.skipped_count,
-        skipped=[(s.path, s.reason) for s in reader.skipped],
+        skipped=list(reader.skipped),
+        left_out_count=reader.left_out_count,
+        left_out=list(reader.left_out),
+        ignored=reader.discovery.ignored,
+    )
+
+
+def no_events_error(
+    result: BacktestResult, inputs: Sequence[str | Path]
+) -> BacktestInputError | None:
+    """The error to exit with when the backtest read no event at all (None if it did)."""
+    if result.events:
+        return None
+    names = ", ".join(printable(str(path)) for path in inputs[:3])
+    if len(inputs) > 3:
+        names += f" and {len(inputs) - 3} more"
+    if not result.files and not result.skipped_count:
+        others = result.ignored
+        note = f"; {others} other file(s) there have none of those suffixes" if others else ""
+        return BacktestInputError(
+            f"No log file was found in {names} (searched for "
+            f"{', '.join('*' + suffix for suffix in LOG_SUFFIXES)}{note}); pass CloudTrail "
+            "log files or the directories that hold them."
+        )
+    first = result.skipped[0] if result.skipped else None
+    example = "" if first is None else f", e.g. {printable(first.path)}: {printable(first.reason)}"
+    return BacktestInputError(
+        f"No CloudTrail event was read from {names}: {result.skipped_count} file(s) skipped"
+        f"{example}; pass CloudTrail log files in one of the shapes the README lists."
     )

@@ -1,4 +1,4 @@
-"""A progress bar by bytes on standard error, shown only when it is a terminal."""
+"""A progress bar by bytes, shown only when the console it is given is a terminal."""
 
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ Callbacks = tuple[Callable[[int], None] | None, Callable[[int], None] | None]
 
 
 @contextmanager
-def byte_progress(description: str = "Replaying") -> Iterator[Callbacks]:
+def byte_progress(console: Console, description: str = "Replaying") -> Iterator[Callbacks]:
     """``(on_start(total_bytes), on_file(bytes))`` callbacks; both None off a terminal."""
-    console = Console(stderr=True)
     if not console.is_terminal:
         yield None, None
         return

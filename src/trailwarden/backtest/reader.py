@@ -1,181 +1,208 @@
-"""Stream CloudTrail records out of log files, one file in memory at a time.
+"""Stream CloudTrail records out of log files, accounting for every piece of input.
 
-Two layouts: CloudTrail's S3 delivery files (``{"Records": [...]}``, usually gzipped,
-a few MB each: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/
-cloudtrail-log-file-examples.html) are parsed whole; JSON-lines files (one record per
-line, gzipped or not) are read line by line, so they may be any size. A file that cannot
-be read or parsed is skipped and reported, never fatal: one bad object in a bucket copy
-should not stop the replay of the others.
+Each file is opened only if it is a regular file (:mod:`.inputs`), decompressed as a
+stream under ``--max-file-bytes`` (:mod:`.decompress`), split into JSON documents under
+``--max-document-bytes`` (:mod:`.documents`), and each document's records are picked out
+whatever its shape (:mod:`.shapes`). Nothing is dropped silently: a file that yields no
+record is *skipped* with the reason, and what a file holds besides records (a line that
+is not JSON, an EventBridge event of another detail-type, ...) is *left out* and counted
+per file and reason. Memory holds one document at a time.
 """
 
 from __future__ import annotations
 
-import gzip
-import os
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import orjson
 
 from trailwarden.errors import Error
 
-__all__ = ["LOG_SUFFIXES", "BacktestInputError", "LogReader", "Skipped", "discover"]
+from .decompress import DecompressedStream
+from .documents import Document, split_documents
+from .inputs import (
+    STDIN,
+    Discovery,
+    LogFile,
+    NotRegularFileError,
+    Skipped,
+    find_log_files,
+    open_log_file,
+)
+from .shapes import LeftOut, records_in
 
-LOG_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".gz")
-_GZIP_MAGIC = b"\x1f\x8b"
-_MAX_REASONS = 100  # skipped files listed by path; beyond that only counted
+__all__ = [
+    "DEFAULT_LIMITS",
+    "BacktestInputError",
+    "LeftOutItems",
+    "Limits",
+    "LogReader",
+    "Skipped",
+]
+
+_MAX_LISTED = 100  # files listed by path with their reasons; beyond that only counted
 
 
 class BacktestInputError(Error):
-    """A FILE or DIR argument of ``trailwarden backtest`` that cannot be read."""
+    """Inputs of ``trailwarden backtest`` from which no CloudTrail event could be read."""
 
 
 @dataclass(frozen=True)
-class Skipped:
-    """A file (or JSON-lines line) that was not replayed, and why."""
+class Limits:
+    """How far one file is read.
+
+    ``max_file_bytes``: what one file may expand to, decompressed. ``max_document_bytes``:
+    the largest JSON document held in memory and parsed at once (an S3 delivery file, a
+    line, a pretty-printed document).
+    """
+
+    # CloudTrail's S3 files are typically well under a few hundred MB uncompressed and
+    # each record is at most 256 KB (event version 1.05+: "total event size limit of
+    # 256 KB", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/
+    # WhatIsCloudTrail-Limits.html), so these leave room for concatenated files while
+    # bounding what a gzip bomb can cost.
+    max_file_bytes: int = 1 << 30
+    max_document_bytes: int = 128 << 20
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class LeftOutItems:
+    """What a file held besides records: ``count`` items, the first at ``line``."""
 
     path: str
     reason: str
+    count: int
+    line: int | None
 
 
-def _is_log_file(name: str) -> bool:
-    return name.endswith(LOG_SUFFIXES)
+@dataclass
+class _FileAccount:
+    records: int = 0
+    documents: int = 0
+    stopped: str | None = None
+    # reason -> [count, first line]
+    left_out: dict[str, list[Any]] = field(default_factory=dict)
+
+    def leave_out(self, reason: str, line: int | None) -> None:
+        entry = self.left_out.get(reason)
+        if entry is None:
+            self.left_out[reason] = [1, line]
+        else:
+            entry[0] += 1
 
 
-def discover(inputs: Sequence[Path]) -> list[tuple[Path, int]]:
-    """Every log file named or under a named directory, with its size, in a stable order.
-
-    Files given by name are read whatever their suffix; directories are searched
-    recursively for ``*.json``, ``*.json.gz``, ``*.jsonl``, ``*.jsonl.gz`` and ``*.gz``.
-    """
-    found: list[tuple[Path, int]] = []
-    for path in inputs:
-        try:
-            if path.is_dir():
-                found.extend(_walk(path))
-            else:
-                found.append((path, path.stat().st_size))
-        except OSError as exc:
-            raise BacktestInputError(
-                f"Cannot read {path}: {exc.strerror or exc}; pass CloudTrail log files "
-                "or directories that hold them."
-            ) from exc
-    return found
+def _located(reason: str, line: int | None, count: int = 1) -> str:
+    where = reason if line is None else f"line {line}: {reason}"
+    return where if count == 1 else f"{where} ({count:,} such items)"
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, int]]:
-    def fail(exc: OSError) -> None:
-        raise exc
-
-    for directory, dirs, files in os.walk(root, onerror=fail):
-        dirs.sort()
-        for name in sorted(files):
-            if _is_log_file(name):
-                path = Path(directory, name)
-                yield path, path.stat().st_size
-
-
-def _records_of(document: Any) -> list[Any] | None:
-    """The records a parsed file holds, or None when it is not CloudTrail records."""
-    if isinstance(document, dict):
-        records = document.get("Records")
-        if isinstance(records, list):
-            return records
-        if "eventName" in document or "eventVersion" in document:
-            return [document]  # a single record (one-line JSON-lines file)
-        return None  # e.g. a CloudTrail-Digest file
-    if isinstance(document, list) and all(isinstance(item, dict) for item in document):
-        return document
-    return None
+def _why_no_records(account: _FileAccount, notes: list[tuple[str, list[Any]]]) -> str:
+    """One line saying why a file gave no record."""
+    parts = [] if account.stopped is None else [account.stopped]
+    parts += [_located(reason, line, count) for reason, (count, line) in notes[:2]]
+    if len(notes) > 2:
+        parts.append(f"and {len(notes) - 2} other kinds of content that are not records")
+    if not parts:
+        parts.append(
+            "no JSON in it, only whitespace"
+            if account.documents == 0
+            else "no CloudTrail record in it (an empty list of records)"
+        )
+    return "; ".join(parts)
 
 
 @dataclass
 class LogReader:
-    """The records of ``inputs`` (files and directories), streamed in file order.
+    """The records of ``inputs`` (files, directories, ``-``), streamed in file order.
 
-    ``records()`` yields each record as a parsed dict; counters and the skipped files are
-    filled in as it goes. ``on_file(bytes)`` is called after each file (for progress).
+    ``records()`` yields each record as a parsed dict; the counters, ``skipped`` files and
+    ``left_out`` items are filled in as it goes. ``on_file(bytes)`` is called after each
+    file (for progress).
     """
 
-    inputs: Sequence[Path]
-    files: list[tuple[Path, int]] = field(init=False)
+    inputs: Sequence[str]
+    limits: Limits = DEFAULT_LIMITS
+    discovery: Discovery = field(init=False)
     files_read: int = 0
     records_read: int = 0
     skipped_count: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    left_out_count: int = 0
+    left_out: list[LeftOutItems] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.files = discover(self.inputs)
+        self.discovery = find_log_files([str(path) for path in self.inputs])
+        for entry in self.discovery.skipped:
+            self._skip(entry.path, entry.reason)
+
+    @property
+    def files(self) -> list[LogFile]:
+        return self.discovery.files
 
     @property
     def total_bytes(self) -> int:
-        return sum(size for _, size in self.files)
+        return sum(f.size for f in self.discovery.files)
 
-    def _skip(self, path: Path, reason: str) -> None:
+    def _skip(self, path: str, reason: str) -> None:
         self.skipped_count += 1
-        if len(self.skipped) < _MAX_REASONS:
-            self.skipped.append(Skipped(str(path), reason))
+        if len(self.skipped) < _MAX_LISTED:
+            self.skipped.append(Skipped(path, reason))
 
     def records(self, on_file: Callable[[int], None] | None = None) -> Iterator[Any]:
-        for path, size in self.files:
-            if path.name.endswith((".jsonl", ".jsonl.gz")):
-                yield from self._lines(path)
-            else:
-                yield from self._whole(path)
-            self.files_read += 1
+        for log_file in self.discovery.files:
+            account = _FileAccount()
+            yield from self._read(log_file, account)
+            self._settle(log_file.path, account)
             if on_file is not None:
-                on_file(size)
+                on_file(log_file.size)
 
-    def _whole(self, path: Path) -> Iterator[Any]:
+    def _read(self, log_file: LogFile, account: _FileAccount) -> Iterator[Any]:
         try:
-            data = path.read_bytes()
-            if data[:2] == _GZIP_MAGIC:
-                data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            self._skip(path, f"cannot read: {exc}")
+            raw = open_log_file(log_file.path)
+        except NotRegularFileError as exc:
+            account.stopped = str(exc.strerror)
+            return
+        except OSError as exc:
+            account.stopped = f"cannot be opened: {exc.strerror or exc}"
             return
         try:
-            records = _records_of(orjson.loads(data))
-        except orjson.JSONDecodeError:
-            # Several JSON documents: JSON-lines without the .jsonl suffix.
-            yield from self._parse_lines(path, data.splitlines())
-            return
-        if records is None:
-            self._skip(path, 'not CloudTrail records (no "Records" list)')
-            return
-        self.records_read += len(records)
-        yield from records
+            stream = DecompressedStream(raw, self.limits.max_file_bytes)
+            max_document = self.limits.max_document_bytes
+            for item in split_documents(stream.chunks(), max_document):
+                if not isinstance(item, Document):
+                    account.leave_out(item.reason, item.line)
+                    continue
+                account.documents += 1
+                for record in records_in(item.value, max_document):
+                    if isinstance(record, LeftOut):
+                        account.leave_out(record.reason, item.line)
+                    else:
+                        account.records += 1
+                        yield record
+            if stream.stopped is not None:
+                account.stopped = stream.stopped
+            elif stream.size == 0:
+                account.stopped = "an empty file"
+        finally:
+            if log_file.path != STDIN:
+                raw.close()
 
-    def _lines(self, path: Path) -> Iterator[Any]:
-        try:
-            with path.open("rb") as raw:
-                gzipped = raw.read(2) == _GZIP_MAGIC
-            with gzip.open(path, "rb") if gzipped else path.open("rb") as stream:
-                yield from self._parse_lines(path, stream)
-        except (OSError, EOFError, zlib.error) as exc:
-            self._skip(path, f"cannot read: {exc}")
+    def _settle(self, path: str, account: _FileAccount) -> None:
+        """Count the file as read (it gave records) or skipped, with what it left out."""
+        notes = sorted(account.left_out.items(), key=lambda item: item[1][1] or 0)
+        if account.records == 0:
+            self._skip(path, _why_no_records(account, notes))
+            return
+        self.files_read += 1
+        self.records_read += account.records
+        for reason, (count, line) in notes:
+            self._leave_out(path, reason, count, line)
+        if account.stopped is not None:
+            self._leave_out(path, account.stopped, 1, None)
 
-    def _parse_lines(self, path: Path, lines: Any) -> Iterator[Any]:
-        bad = good = 0
-        for line in lines:
-            if not line.strip():
-                continue
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                bad += 1
-                continue
-            if not isinstance(record, dict):
-                bad += 1
-                continue
-            good += 1
-            self.records_read += 1
-            yield record
-        if bad:
-            # A partly readable JSON-lines file is replayed and reported; an unreadable
-            # one (not JSON at all) is only reported.
-            reason = f"{bad} malformed line(s) left out" if good else "not JSON CloudTrail records"
-            self._skip(path, reason)
+    def _leave_out(self, path: str, reason: str, count: int, line: int | None) -> None:
+        self.left_out_count += count
+        if len(self.left_out) < _MAX_LISTED:
+            self.left_out.append(LeftOutItems(path, reason, count, line))

@@ -1,40 +1,41 @@
-"""TW001–TW007: one verdict per check per trail, from the inventory alone.
+"""What every per-trail check shares (:class:`Outcome`, :class:`TrailContext`), and TW001.
 
-A fact that could not be read gives ERROR (naming the API action and AWS error code), never
-PASS. TW002–TW005 and TW007 need the integration TW001 checks: NOT_APPLICABLE when it fails,
-ERROR when it could not be evaluated.
+The per-trail checks, TW001–TW007, give one verdict per check per trail, from the inventory
+alone: TW001 here, TW002 and TW007 in :mod:`.log_group`, TW003 in :mod:`.delivery_role`,
+TW004–TW006 in :mod:`.trail_status`. A fact that could not be read gives ERROR (naming the
+API action and AWS error code), never PASS. TW002–TW005 and TW007 need the integration TW001
+checks: NOT_APPLICABLE when it fails, ERROR when it could not be evaluated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from trailwarden.arns import parse_arn, parse_log_group_arn
-from trailwarden.checks.registry import CheckOptions
-from trailwarden.durations import format_duration
+from trailwarden.arns import parse_arn
+from trailwarden.checks.code_facts import UNVERIFIABLE, FactSource, from_code
+from trailwarden.checks.options import CheckOptions
 from trailwarden.findings import Status
-from trailwarden.inventory import ApiError, Inventory, LogGroup, Role, Trail, TrailStatus
+from trailwarden.inventory import ApiError, Inventory, LogGroup, Role, Trail, Unknown
 
 __all__ = [
     "NOT_READABLE",
-    "TRAIL_CHECKS",
+    "VERIFY_DEPLOYED",
     "Outcome",
     "TrailContext",
     "api_error",
     "integration",
     "needs_integration",
+    "other_account",
+    "tw001",
     "unreadable",
+    "unverifiable",
 ]
 
 # The code the collector records for what a member account cannot read of an org trail.
 NOT_READABLE = "NotReadableFromMemberAccount"
 _NO_INTEGRATION = "Not applicable: the trail has no CloudWatch Logs integration (TW001)."
-# PutRetentionPolicy accepts only these values.
-_RETENTION_DAYS: tuple[int, ...] = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545)
-_RETENTION_DAYS += (731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+VERIFY_DEPLOYED = "Verify it on the account once deployed: trailwarden scan."
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class TrailContext:
     trail: Trail
     inventory: Inventory
     options: CheckOptions
+
+    @property
+    def from_code(self) -> bool:
+        """Whether the facts come from infrastructure code (trailwarden iac)."""
+        return self.options.source is FactSource.CODE
 
     @property
     def owner_elsewhere(self) -> str | None:
@@ -78,8 +84,31 @@ class TrailContext:
         )
 
 
+def unverifiable(reason: str) -> Outcome:
+    """NOT_APPLICABLE: infrastructure code does not give what the check needs (``reason``)."""
+    return Outcome(
+        Status.NOT_APPLICABLE,
+        f"Cannot be verified from code: {reason}.",
+        VERIFY_DEPLOYED,
+        {UNVERIFIABLE: reason},
+    )
+
+
+def other_account(ctx: TrailContext, what: str, account: str) -> Outcome | None:
+    """On code that does not say its account, an ARN naming another one cannot be judged."""
+    if account == ctx.trail.account_id or not isinstance(ctx.trail.account_id, Unknown):
+        return None
+    return unverifiable(
+        f"{what[:1].lower()}{what[1:]} names account {account}, and the code does not say which "
+        "account it deploys to"
+    )
+
+
 def api_error(error: ApiError | None, what: str, prefix: str = "") -> Outcome:
-    """ERROR naming the failed API call, or saying that the fact was never collected."""
+    """ERROR naming the failed API call, or saying that the fact was never collected; a fact
+    infrastructure code does not give is :func:`unverifiable` instead."""
+    if from_code(error):
+        return unverifiable(error.message)
     if error is None:
         return Outcome(
             Status.ERROR,
@@ -133,6 +162,8 @@ def unreadable(ctx: TrailContext, record: LogGroup | Role | None, what: str) -> 
     if record is not None and record.exists is not None and record.error is None:
         return None
     error = record.error if record else None
+    if from_code(error):
+        return unverifiable(error.message)
     owner = ctx.owner_elsewhere
     if owner is None:
         return api_error(error, what, f"Cannot read {what}: ")
@@ -146,12 +177,8 @@ def unreadable(ctx: TrailContext, record: LogGroup | Role | None, what: str) -> 
     )
 
 
-def _status(ctx: TrailContext) -> TrailStatus | Outcome:
-    status = ctx.trail.status
-    return status or api_error(ctx.trail.status_error, "the trail's status (GetTrailStatus)")
-
-
-def _tw001(ctx: TrailContext) -> Outcome:
+def tw001(ctx: TrailContext) -> Outcome:
+    """TW001: the trail names a log group and a role (CloudWatchLogsLogGroupArn, …RoleArn)."""
     got = integration(ctx)
     if isinstance(got, Outcome):
         return got
@@ -161,188 +188,3 @@ def _tw001(ctx: TrailContext) -> Outcome:
         f"Trail {ctx.trail.name} sends events to log group {lg} through role {role}.",
         evidence={"log_group_arn": lg, "role_arn": role},
     )
-
-
-def _tw002(ctx: TrailContext) -> Outcome:
-    got = needs_integration(ctx)
-    if isinstance(got, Outcome):
-        return got
-    t, (lg, role) = ctx.trail, got
-    ref = parse_log_group_arn(lg)
-    if ref is None:
-        return Outcome(
-            Status.FAIL,
-            f"CloudWatchLogsLogGroupArn {lg} is not a valid log group ARN.",
-            ctx.update_trail(None, role),
-            {"log_group_arn": lg},
-        )
-    ev = {"log_group_arn": lg, "log_group_region": ref.region, "log_group_account": ref.account_id}
-    home_arn = f"arn:{ref.partition}:logs:{t.home_region}:{t.account_id}:log-group:{ref.name}:*"
-    move = (
-        f"Create log group {ref.name} in {t.home_region} of account {t.account_id} (aws logs "
-        f"create-log-group --log-group-name {ref.name} --region {t.home_region}) and point the "
-        f"trail at it: {ctx.update_trail(home_arn, role)}"
-    )
-    if ref.region != t.home_region:
-        return Outcome(
-            Status.FAIL,
-            f"Log group {ref.name} is in {ref.region}, but trail {t.name}'s home region is "
-            f"{t.home_region}: CloudTrail delivers only to a log group in its home region.",
-            move,
-            ev,
-        )
-    if ref.account_id != t.account_id:
-        return Outcome(
-            Status.FAIL,
-            f"Log group {ref.name} is in account {ref.account_id}, but trail {t.name} belongs "
-            f"to account {t.account_id}: CloudTrail delivers only to a log group of its account.",
-            move,
-            ev,
-        )
-    group = ctx.inventory.log_group(ref.key)
-    if (problem := unreadable(ctx, group, f"log group {ref.key}")) or group is None:
-        return problem or api_error(None, "the log group")
-    if not group.exists:
-        return Outcome(
-            Status.FAIL,
-            f"Log group {ref.name} does not exist in {ref.region} (account {ref.account_id}).",
-            f"aws logs create-log-group --log-group-name {ref.name} --region {ref.region}",
-            ev,
-        )
-    return Outcome(Status.PASS, f"Log group {ref.name} exists in {ref.region}.", evidence=ev)
-
-
-def _tw004(ctx: TrailContext) -> Outcome:
-    got = needs_integration(ctx)
-    if isinstance(got, Outcome):
-        return got
-    status = _status(ctx)
-    if isinstance(status, Outcome):
-        return status
-    t, delivered = ctx.trail, status.latest_cloudwatch_logs_delivery_time
-    fix = (
-        "See this trail's TW002, TW003, TW005 and TW006 findings, then confirm with aws "
-        f"cloudtrail get-trail-status --name {t.name} --region {t.home_region}"
-    )
-    if delivered is None:
-        return Outcome(
-            Status.FAIL,
-            f"Trail {t.name} has never delivered events to CloudWatch Logs "
-            "(GetTrailStatus has no LatestCloudWatchLogsDeliveryTime).",
-            fix,
-            {"latest_delivery_time": None},
-        )
-    age, limit = _utc(ctx.inventory.collected_at) - _utc(delivered), ctx.options.max_delivery_age
-    ev = {
-        "latest_delivery_time": _utc(delivered).isoformat(),
-        "collected_at": _utc(ctx.inventory.collected_at).isoformat(),
-        "age_s": int(age.total_seconds()),
-        "max_delivery_age_s": int(limit.total_seconds()),
-    }
-    when = f"{format_duration(age)} ago ({_utc(delivered).isoformat(timespec='seconds')})"
-    if age > limit:
-        return Outcome(
-            Status.FAIL,
-            f"Trail {t.name} last delivered to CloudWatch Logs {when}, more than the allowed "
-            f"{format_duration(limit)}.",
-            fix,
-            ev,
-        )
-    return Outcome(Status.PASS, f"Trail {t.name} last delivered to CloudWatch Logs {when}.", "", ev)
-
-
-def _tw005(ctx: TrailContext) -> Outcome:
-    got = needs_integration(ctx)
-    if isinstance(got, Outcome):
-        return got
-    status = _status(ctx)
-    if isinstance(status, Outcome):
-        return status
-    error = (status.latest_cloudwatch_logs_delivery_error or "").strip()
-    if not error:
-        return Outcome(Status.PASS, "CloudTrail reports no CloudWatch Logs delivery error.")
-    return Outcome(
-        Status.FAIL,
-        f'CloudTrail reports the CloudWatch Logs delivery error "{error}".',
-        "Fix the cause it names (usually TW002 or TW003); it clears after the next successful "
-        f"delivery: aws cloudtrail get-trail-status --name {ctx.trail.name} "
-        f"--region {ctx.trail.home_region}",
-        {"latest_delivery_error": error},
-    )
-
-
-def _tw006(ctx: TrailContext) -> Outcome:
-    status = _status(ctx)
-    if isinstance(status, Outcome):
-        return status
-    if status.is_logging:
-        return Outcome(Status.PASS, f"Trail {ctx.trail.name} is logging.", "", {"is_logging": True})
-    return Outcome(
-        Status.FAIL,
-        f"Trail {ctx.trail.name} is not logging, so it records no events.",
-        ctx.from_owner(
-            f"aws cloudtrail start-logging --name {ctx.trail.name} --region {ctx.trail.home_region}"
-        ),
-        {"is_logging": False},
-    )
-
-
-def _tw007(ctx: TrailContext) -> Outcome:
-    got = needs_integration(ctx)
-    if isinstance(got, Outcome):
-        return got
-    ref, t = parse_log_group_arn(got[0]), ctx.trail
-    if ref is None:
-        return Outcome(Status.NOT_APPLICABLE, "Not applicable: invalid log group ARN (TW002).")
-    if (ref.region, ref.account_id) != (t.home_region, t.account_id):
-        return Outcome(
-            Status.NOT_APPLICABLE,
-            "Not applicable: CloudTrail cannot deliver to a log group outside the trail's home "
-            "region and account (TW002).",
-        )
-    group = ctx.inventory.log_group(ref.key)
-    if (problem := unreadable(ctx, group, f"log group {ref.key}")) or group is None:
-        return problem or api_error(None, "the log group")
-    if not group.exists:
-        return Outcome(
-            Status.NOT_APPLICABLE, f"Not applicable: log group {ref.name} does not exist (TW002)."
-        )
-    days, minimum = group.retention_in_days, ctx.options.min_retention_days
-    ev = {"log_group_arn": ref.key, "retention_in_days": days, "min_retention_days": minimum}
-    valid = next(d for d in _RETENTION_DAYS if d >= minimum)  # CheckOptions caps it at 3653
-    fix = (
-        f"aws logs put-retention-policy --log-group-name {ref.name} "
-        f"--retention-in-days {valid} --region {ref.region}"
-    )
-    if days is None:
-        return Outcome(
-            Status.FAIL,
-            f"Log group {ref.name} has no retention policy: events are kept forever "
-            f"(set one on purpose, at least {minimum} days).",
-            fix,
-            ev,
-        )
-    if days < minimum:
-        return Outcome(
-            Status.FAIL,
-            f"Log group {ref.name} keeps events {days} days, less than the minimum {minimum}.",
-            fix,
-            ev,
-        )
-    return Outcome(Status.PASS, f"Log group {ref.name} keeps events {days} days.", "", ev)
-
-
-def _utc(moment: datetime) -> datetime:
-    # Inventories hold aware UTC datetimes; a naive one (hand-written file) is taken as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# TW003 lives in delivery_role; the package assembles the full table.
-TRAIL_CHECKS: dict[str, Callable[[TrailContext], Outcome]] = {
-    "TW001": _tw001,
-    "TW002": _tw002,
-    "TW004": _tw004,
-    "TW005": _tw005,
-    "TW006": _tw006,
-    "TW007": _tw007,
-}

@@ -34,7 +34,6 @@ __all__ = [
     "handle_errors",
     "render_for_people",
     "require_yes_without_terminal",
-    "rollback_command",
     "say",
     "write",
 ]
@@ -120,13 +119,6 @@ def require_yes_without_terminal(yes: bool, what: str) -> None:
             f"Standard input is not a terminal, so trailwarden cannot ask before it {what}; "
             "pass --yes to go ahead without asking."
         )
-
-
-def rollback_command(journal: Path) -> str:
-    """The command that undoes what the apply journalled in ``journal``."""
-    import shlex
-
-    return f"trailwarden rollback {shlex.quote(str(journal))}"
 
 
 def emit(report: Report, fmt: str, output: Path | None) -> None:

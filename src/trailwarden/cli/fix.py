@@ -13,15 +13,15 @@ from trailwarden.cli.common import (
     handle_errors,
     render_for_people,
     require_yes_without_terminal,
-    rollback_command,
     say,
 )
 from trailwarden.cli.options import aws_options, check_ids, monitoring_option, patience
+from trailwarden.cli.rollback import journal_key_option
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
     from trailwarden.inventory import Inventory
-    from trailwarden.remediate import Plan
+    from trailwarden.remediate import JournalKey, Plan
 
 __all__ = ["fix"]
 
@@ -85,6 +85,7 @@ __all__ = ["fix"]
     type=click.Path(dir_okay=False, path_type=Path),
     help="Journal file for --apply (default: ./trailwarden-journal-<time>.jsonl).",
 )
+@journal_key_option("Sign the journal with this key file (created if missing)")
 @handle_errors
 def fix(
     profile: str | None,
@@ -104,6 +105,7 @@ def fix(
     do_apply: bool,
     yes: bool,
     journal: Path | None,
+    journal_key: Path | None,
 ) -> None:
     """Plan (and with --apply, make) the changes that make failing checks pass.
 
@@ -115,8 +117,8 @@ def fix(
     from trailwarden.collect.clients import open_factory
     from trailwarden.errors import UsageError
     from trailwarden.fix import plan_fix
-    from trailwarden.formats.words import count
-    from trailwarden.remediate import FixOptions
+    from trailwarden.remediate import FixOptions, load_key
+    from trailwarden.words import count
 
     if do_apply:  # before any call: a job without a terminal must not get this far
         require_yes_without_terminal(yes, "changes your account")
@@ -141,39 +143,47 @@ def fix(
         regions=split_regions(regions),
         check_options=CheckOptions(monitoring=monitoring),
     )
-    _emit_plan(planned.plan, planned.inventory, fmt, output)
-    if not do_apply or planned.plan.is_empty:
+    applying = do_apply and not planned.plan.is_empty
+    _emit_plan(planned.plan, planned.inventory, fmt, output, applying)
+    if not applying:
         sys.exit(0 if planned.plan.is_empty else 1)
+    # Before the question: a key that cannot be used must not be found after consent.
+    key = load_key(journal_key, create=True)
     if not yes:
         question = f"Apply these {count(len(planned.plan.steps), 'change')}?"
         click.confirm(question, abort=True, err=True)
-    _apply(planned.plan, factory, journal)
+    _apply(planned.plan, factory, journal, key)
 
 
-def _apply(plan: Plan, factory: ClientFactory, journal: Path | None) -> NoReturn:
-    from trailwarden.remediate import apply_plan, default_journal_path
+def _apply(plan: Plan, factory: ClientFactory, journal: Path | None, key: JournalKey) -> NoReturn:
+    from trailwarden.remediate import apply_plan, default_journal_path, key_path, rollback_command
 
     path = journal or default_journal_path()
     existed = path.exists()  # then apply_plan refuses it, and it is not this apply's journal
     try:
-        result = apply_plan(plan, factory, path)
+        result = apply_plan(plan, factory, path, key=key)
     except BaseException:
         # Ctrl-C, a silent endpoint, a bug: whatever stopped it, once the journal exists
         # some changes may have been made, and the journal is how to undo them.
         if not existed and path.exists():
+            named = key.path if key.path != key_path() else None
             say(
                 f"The apply was interrupted; journal {path}. "
-                f"To undo what was done: {rollback_command(path)}"
+                f"To undo what was done: {rollback_command(path, named)}"
             )
         raise
-    click.echo(result.summary(), err=True)
+    for line in result.summary().splitlines():  # each line already escaped
+        click.echo(line, err=True)
     sys.exit(0 if result.ok else 1)
 
 
-def _emit_plan(plan: Plan, inventory: Inventory, fmt: str, output: Path | None) -> None:
+def _emit_plan(
+    plan: Plan, inventory: Inventory, fmt: str, output: Path | None, applying: bool
+) -> None:
     from trailwarden.remediate import render
 
     if fmt == "text":
-        render_for_people(lambda console: render.render_text(plan, console), output)
+        draw = render.render_text
+        render_for_people(lambda console: draw(plan, console, applying=applying), output)
     else:
         deliver(render.render_machine(plan, inventory, fmt), output)

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from trailwarden.cli.common import (
-    handle_errors,
-    require_yes_without_terminal,
-    rollback_command,
-    say,
-)
+from trailwarden.cli.common import handle_errors, require_yes_without_terminal, say
 from trailwarden.cli.options import patience, timeout_option
 
-__all__ = ["rollback"]
+__all__ = ["journal_key_option", "rollback"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def journal_key_option(what: str) -> Callable[[F], F]:
+    """``--journal-key FILE``: the key that signs journals (fix --apply) and verifies them
+    (rollback); default $TRAILWARDEN_JOURNAL_KEY, else ~/.config/trailwarden/journal.key."""
+    return click.option(
+        "--journal-key",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"{what} (default: $TRAILWARDEN_JOURNAL_KEY, else "
+        "$XDG_CONFIG_HOME/trailwarden/journal.key).",
+    )
 
 
 @click.command()
@@ -34,6 +44,7 @@ __all__ = ["rollback"]
     is_flag=True,
     help="Also delete log groups the apply created that have since received events.",
 )
+@journal_key_option("Verify the journal with this key file, the one fix --apply signed it with")
 @handle_errors
 def rollback(
     journal_file: Path,
@@ -42,27 +53,38 @@ def rollback(
     timeout: float,
     yes: bool,
     delete_used_log_groups: bool,
+    journal_key: Path | None,
 ) -> None:
-    """Undo exactly what one `fix --apply` did, in reverse order, and nothing else."""
+    """Undo exactly what one `fix --apply` did, in reverse order, and nothing else.
+
+    The journal must be exactly as fix --apply wrote it (its records are signed with the
+    journal key) and is checked whole before any AWS call. Exit codes: 0 rolled back; 1
+    some changes could not be undone (the summary says which and why); 2 could not run.
+    """
     from trailwarden.collect.clients import open_factory
     from trailwarden.errors import EndpointError
-    from trailwarden.remediate import read_journal
+    from trailwarden.remediate import load_key, read_journal, rollback_command
     from trailwarden.remediate import rollback as undo
 
     require_yes_without_terminal(yes, "rolls changes back")
-    state = read_journal(journal_file)
-    click.echo(state.describe(), err=True)
+    # The key, then the whole journal, are checked before any AWS call (or question).
+    named_key = load_key(journal_key) if journal_key else None
+    state = read_journal(journal_file, named_key)
+    key = named_key or load_key()
+    for line in state.describe().splitlines():  # each line already escaped
+        click.echo(line, err=True)
     if not yes:
         click.confirm("Roll these changes back?", abort=True, err=True)
     factory = open_factory(profile=profile, endpoint_url=endpoint_url, patience=patience(timeout))
     try:
-        result = undo(journal_file, factory, delete_used_log_groups=delete_used_log_groups)
+        result = undo(journal_file, factory, delete_used_log_groups=delete_used_log_groups, key=key)
     except (KeyboardInterrupt, EndpointError):
         # Rollback records its progress in the journal, so running it again finishes it.
         say(
             f"The rollback was interrupted; its progress is in {journal_file}. To finish it, "
-            f"run: {rollback_command(journal_file)}"
+            f"run: {rollback_command(journal_file, journal_key)}"
         )
         raise
-    click.echo(result.summary(), err=True)
+    for line in result.summary().splitlines():
+        click.echo(line, err=True)
     sys.exit(0 if result.ok else 1)

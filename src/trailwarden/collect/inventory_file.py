@@ -47,14 +47,16 @@ def _converter() -> Any:
 
 
 def dump_inventory(inventory: AnyInventory) -> bytes:
+    """``inventory`` as the JSON that :func:`parse_inventory` reads back."""
     import orjson
 
     data = _converter().unstructure(inventory)
     return bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
 
 
-def save_inventory(inventory: AnyInventory, path: Path) -> None:
+def save_inventory(inventory: AnyInventory, path: str | os.PathLike[str]) -> None:
     """Write ``inventory`` to ``path``, readable by its owner only (mode 0600)."""
+    path = Path(path)
     data = dump_inventory(inventory)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -129,13 +131,14 @@ def _structure(data: dict[str, Any], source: str) -> AnyInventory:
     return inventory
 
 
-def load_inventory(path: Path) -> Inventory:
+def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     """Read and validate the account inventory file at ``path``."""
     return _one_account(load_any_inventory(path), str(path))
 
 
-def load_any_inventory(path: Path) -> AnyInventory:
+def load_any_inventory(path: str | os.PathLike[str]) -> AnyInventory:
     """Read and validate the account or organization inventory file at ``path``."""
+    path = Path(path)
     try:
         with path.open("rb") as file:
             size = os.fstat(file.fileno()).st_size

@@ -21,11 +21,15 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
   https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html
 - PutMetricFilter adds a second filter of the same name; AWS updates the existing one.
   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
+- UpdateTrail stores any role and log group; CloudTrail refuses ones it cannot use
+  (:mod:`trailwarden.demo.moto_update_trail`).
 
-It also installs the denials of :mod:`trailwarden.demo.moto_denials` and the delegated
-administrator's reads of :mod:`trailwarden.demo.moto_organizations`, and remembers which
-moto backend serves a host (moto lists its own package directory for that at every
-request: a third of the demo's time).
+It also installs the denials of :mod:`trailwarden.demo.moto_denials`, the delegated
+administrator's reads of :mod:`trailwarden.demo.moto_organizations`, AWS Config's
+PutEvaluations / StartConfigRulesEvaluation and EventBridge's TestEventPattern
+(:mod:`trailwarden.demo.moto_config`, for the Config rule), and remembers which moto
+backend serves a host (moto lists its own package directory for that at every request: a
+third of the demo's time).
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from trailwarden.demo import moto_config
 from trailwarden.demo.moto_denials import clear_denials, denying_call_action
+from trailwarden.demo.moto_update_trail import validating_update_trail
 
 __all__ = [
     "STATE",
@@ -70,6 +76,7 @@ class _State:
             self.management_of.clear()
             self.pending.clear()
         clear_denials()
+        moto_config.clear_config()
 
 
 STATE = _State()
@@ -102,7 +109,9 @@ def install_aws_semantics() -> bool:
     """Patch moto (idempotent); True when this call installed the patches."""
     from moto.cloudtrail.models import CloudTrailBackend, Trail
     from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.config.responses import ConfigResponse
     from moto.core.responses import BaseResponse
+    from moto.events.responses import EventsHandler
     from moto.logs.metric_filters import MetricFilters
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.organizations.responses import OrganizationsResponse
@@ -113,6 +122,9 @@ def install_aws_semantics() -> bool:
     patches: dict[tuple[type, str], Any] = {
         (CloudTrailBackend, "list_trails"): _list_trails,
         (CloudTrailBackend, "get_event_selectors"): _get_event_selectors,
+        (CloudTrailBackend, "update_trail"): validating_update_trail(
+            CloudTrailBackend.__dict__["update_trail"]
+        ),
         (CloudTrailResponse, "describe_trails"): _describe_trails,
         (CloudTrailResponse, "get_trail_status"): _get_trail_status,
         (Trail, "put_event_selectors"): _put_event_selectors,
@@ -122,12 +134,19 @@ def install_aws_semantics() -> bool:
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
         (OrganizationsResponse, "organizations_backend"): property(organizations_backend),
         (DomainDispatcherApplication, "get_backend_for_host"): _backend_for_host,
+        (ConfigResponse, "put_evaluations"): moto_config.put_evaluations,
+        (
+            ConfigResponse,
+            "start_config_rules_evaluation",
+        ): moto_config.start_config_rules_evaluation,
+        (EventsHandler, "test_event_pattern"): moto_config.test_event_pattern,
     }
     with _install_lock:
         if _originals:
             return False
         for (cls, name), replacement in patches.items():
-            _originals[(cls, name)] = cls.__dict__[name]
+            # None: moto has no such method (StartConfigRulesEvaluation); removed on uninstall.
+            _originals[(cls, name)] = cls.__dict__.get(name)
             setattr(cls, name, replacement)
     return True
 
@@ -136,7 +155,10 @@ def uninstall_aws_semantics() -> None:
     """Undo :func:`install_aws_semantics`."""
     with _install_lock:
         for (cls, name), original in _originals.items():
-            setattr(cls, name, original)
+            if original is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
         _originals.clear()
 
 

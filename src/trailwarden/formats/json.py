@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from trailwarden import __version__
 from trailwarden.findings import AccountInfo, Finding, Report, Status
+from trailwarden.version import __version__
 
 __all__ = ["REPORT_SCHEMA_VERSION", "render_json", "report_to_dict", "schema"]
 

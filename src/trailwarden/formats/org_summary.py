@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from trailwarden.findings import AccountInfo, AccountStatus, Finding, Report, Status
-from trailwarden.formats.words import count
 from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -19,8 +19,8 @@ from trailwarden.formats.org_summary import (
     is_organization,
     render_org_summary,
 )
-from trailwarden.formats.words import count
 from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -46,13 +46,15 @@ def summary_line(report: Report) -> str:
     parts = [f"{counts[s]} {s.value}" for s in Status]
     resources = len({f.resource_id for f in report.findings})
     if len(report.accounts) > 3:  # an organization: the summary table names them
-        where = count(len(report.accounts), "account")
-    else:
+        where = f" in {count(len(report.accounts), 'account')}"
+    elif report.accounts:
         accounts = "account" if len(report.accounts) == 1 else "accounts"
-        where = f"{accounts} {printable(', '.join(report.accounts))}"
+        where = f" in {accounts} {printable(', '.join(report.accounts))}"
+    else:  # infrastructure code (trailwarden iac) is of no account yet
+        where = ""
     return (
-        f"{count(len(report.findings), 'finding')} on {count(resources, 'resource')} in "
-        f"{where}: " + ", ".join(parts)
+        f"{count(len(report.findings), 'finding')} on {count(resources, 'resource')}{where}: "
+        + ", ".join(parts)
     )
 
 
@@ -91,10 +93,16 @@ def _render_findings(findings: Iterable[Finding], console: Console) -> None:
     from rich.text import Text
 
     for (account, region), in_region in groupby(findings, key=_group_key):
-        console.rule(Text(printable(f"account {account} · {region}"), style="bold"))
+        heading = f"account {account} · {region}" if account else region
+        console.rule(Text(printable(heading), style="bold"))
         for resource_id, on_resource in groupby(in_region, key=lambda f: f.resource_id):
+            listed = list(on_resource)
+            title = Text(printable(resource_id), style="bold cyan")
+            if (where := listed[0].location) is not None:  # infrastructure code: file:line
+                line = f":{where.line}" if where.line else ""
+                title.append(printable(f"  {where.file}{line}"), style="dim")
             table = Table(
-                title=Text(printable(resource_id), style="bold cyan"),
+                title=title,
                 title_justify="left",
                 show_edge=False,
                 show_header=False,
@@ -106,7 +114,7 @@ def _render_findings(findings: Iterable[Finding], console: Console) -> None:
             table.add_column("status", no_wrap=True, min_width=len("NOT_APPLICABLE"))
             # Full ARNs matter to an auditor: fold long words instead of cutting them.
             table.add_column("message", ratio=1, overflow="fold")
-            for f in on_resource:
+            for f in listed:
                 status = Text(f.status.value, style=status_style(f.status))
                 if f.status in (Status.FAIL, Status.ERROR):
                     status.append(f" {f.severity.value.lower()}", style="dim")

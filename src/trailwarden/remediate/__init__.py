@@ -11,6 +11,9 @@ The layers, each a folder; each imports only those below it::
 The API, imported lazily so that ``import trailwarden.remediate`` costs nothing::
 
     from trailwarden.remediate import FixOptions, make_plan, apply_plan, rollback
+
+Journals are signed with the user's journal key (:func:`load_key`; see
+:mod:`trailwarden.remediate.engine.journal_key`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ __all__ = [
     "ApplyResult",
     "ApplyStatus",
     "FixOptions",
+    "JournalKey",
     "JournalState",
     "Plan",
     "PlanFormatError",
@@ -37,6 +41,8 @@ __all__ = [
     "apply_plan",
     "complete_inventory",
     "default_journal_path",
+    "key_path",
+    "load_key",
     "make_plan",
     "plan_from_dict",
     "plan_to_dict",
@@ -44,17 +50,24 @@ __all__ = [
     "render_machine",
     "render_text",
     "rollback",
+    "rollback_command",
     "wanted_resources",
 ]
 
 if TYPE_CHECKING:
     from trailwarden.remediate.changes.outcome import UndoOutcome
-    from trailwarden.remediate.engine.apply import ApplyResult, ApplyStatus, apply_plan
+    from trailwarden.remediate.engine.apply import (
+        ApplyResult,
+        ApplyStatus,
+        apply_plan,
+        rollback_command,
+    )
     from trailwarden.remediate.engine.journal import (
         JournalState,
         default_journal_path,
         read_journal,
     )
+    from trailwarden.remediate.engine.journal_key import JournalKey, key_path, load_key
     from trailwarden.remediate.engine.lookup import complete_inventory
     from trailwarden.remediate.engine.rollback import RollbackResult, RollbackStatus, rollback
     from trailwarden.remediate.model import Action, Plan, Skip, Step, StepRecord, UndoState
@@ -68,6 +81,10 @@ _LAZY = {
     "ApplyResult": "trailwarden.remediate.engine.apply",
     "ApplyStatus": "trailwarden.remediate.engine.apply",
     "apply_plan": "trailwarden.remediate.engine.apply",
+    "rollback_command": "trailwarden.remediate.engine.apply",
+    "JournalKey": "trailwarden.remediate.engine.journal_key",
+    "key_path": "trailwarden.remediate.engine.journal_key",
+    "load_key": "trailwarden.remediate.engine.journal_key",
     "JournalState": "trailwarden.remediate.engine.journal",
     "default_journal_path": "trailwarden.remediate.engine.journal",
     "read_journal": "trailwarden.remediate.engine.journal",

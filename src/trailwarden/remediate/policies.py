@@ -14,12 +14,14 @@ from trailwarden.arns import LogGroupRef, parse_arn
 from trailwarden.inventory import PolicyDocument, Role, Trail
 
 __all__ = [
+    "APPLY_TAG",
     "POLICY_NAME",
     "RETENTION_DAYS",
     "TAGS",
     "TRUST_SID",
     "default_log_group_name",
     "grants_exactly",
+    "is_delivery_policy",
     "log_group_name_problem",
     "merged_trust",
     "ours",
@@ -34,9 +36,12 @@ __all__ = [
 
 POLICY_NAME = "trailwarden-cloudtrail-to-cwl"
 TRUST_SID = "TrailwardenCloudTrailAssumeRole"
-# On everything trailwarden creates: rollback deletes only what carries it, so that it can
-# tell what an apply created from a namesake someone else made.
+# On everything trailwarden creates, as planned: what made it.
 TAGS = {"created-by": "trailwarden"}
+# Added by the apply, with its journal's id: rollback deletes only what carries this tag
+# with its own journal's id, so that it tells what its apply created from a namesake that
+# someone else — or another apply racing it — made.
+APPLY_TAG = "trailwarden-journal-id"
 # PutRetentionPolicy accepts only these values.
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
 RETENTION_DAYS: tuple[int, ...] = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545)
@@ -46,14 +51,14 @@ _LOG_GROUP_NAME = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 _ROLE_NAME_MAX = 64  # IAM quota; role names are [\w+=,.@-] and trail names fit in that set
 
 
-def tagged(after: dict[str, Any]) -> dict[str, str]:
-    """A step's tags, with trailwarden's own."""
-    return {**after.get("tags", {}), **TAGS}
+def tagged(after: dict[str, Any], journal_id: str) -> dict[str, str]:
+    """A step's tags, with trailwarden's own and the id of the apply's journal."""
+    return {**after.get("tags", {}), **TAGS, APPLY_TAG: journal_id}
 
 
-def ours(tags: dict[str, str]) -> bool:
-    """Whether a resource's tags say trailwarden created it."""
-    return all(tags.get(k) == v for k, v in TAGS.items())
+def ours(tags: dict[str, str], journal_id: str) -> bool:
+    """Whether a resource's tags say that the apply of journal ``journal_id`` created it."""
+    return all(tags.get(k) == v for k, v in {**TAGS, APPLY_TAG: journal_id}.items())
 
 
 def partition_of(trail: Trail) -> str:
@@ -81,15 +86,17 @@ def role_name(trail: Trail, n: int = 1) -> str:
     return stem + tail
 
 
-def role_arn(trail: Trail, name: str) -> str:
-    return f"arn:{partition_of(trail)}:iam::{trail.account_id}:role/{name}"
+def role_arn(trail: Trail, name: str, path: str = "/") -> str:
+    """The ARN of role ``name`` (under ``path``) in the trail's account."""
+    return f"arn:{partition_of(trail)}:iam::{trail.account_id}:role{path}{name}"
 
 
 def role_description(trail: Trail) -> str:
     return f"Lets CloudTrail deliver trail {trail.arn} to CloudWatch Logs (created by trailwarden)"
 
 
-def trust_statement(trail: Trail) -> dict[str, Any]:
+def trust_statement(trail_arn: str, account_id: str) -> dict[str, Any]:
+    """Let CloudTrail assume the role, only when acting for trail ``trail_arn``."""
     # aws:SourceArn + aws:SourceAccount: the confused-deputy protection AWS recommends.
     # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cross-service-confused-deputy-prevention.html
     return {
@@ -98,16 +105,19 @@ def trust_statement(trail: Trail) -> dict[str, Any]:
         "Principal": {"Service": "cloudtrail.amazonaws.com"},
         "Action": "sts:AssumeRole",
         "Condition": {
-            "StringEquals": {"aws:SourceArn": trail.arn, "aws:SourceAccount": trail.account_id}
+            "StringEquals": {"aws:SourceArn": trail_arn, "aws:SourceAccount": account_id}
         },
     }
 
 
-def trust_policy(trail: Trail) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": [trust_statement(trail)]}
+def trust_policy(trail_arn: str, account_id: str) -> dict[str, Any]:
+    """The trust policy of a role trailwarden creates for trail ``trail_arn``."""
+    return {"Version": "2012-10-17", "Statement": [trust_statement(trail_arn, account_id)]}
 
 
-def merged_trust(existing: dict[str, Any] | None, trail: Trail) -> dict[str, Any]:
+def merged_trust(
+    existing: dict[str, Any] | None, trail_arn: str, account_id: str
+) -> dict[str, Any]:
     """``existing`` with trailwarden's statement added (or replaced, by Sid): whatever else
     the role trusts keeps working, and only CloudTrail for this trail is added."""
     raw = (existing or {}).get("Statement", [])
@@ -115,7 +125,7 @@ def merged_trust(existing: dict[str, Any] | None, trail: Trail) -> dict[str, Any
     kept = [s for s in statements if not (isinstance(s, dict) and s.get("Sid") == TRUST_SID)]
     return {
         "Version": (existing or {}).get("Version", "2012-10-17"),
-        "Statement": [*kept, trust_statement(trail)],
+        "Statement": [*kept, trust_statement(trail_arn, account_id)],
     }
 
 
@@ -142,6 +152,40 @@ def role_policy(trail: Trail, group: LogGroupRef, organization_id: str | None) -
             )
         ],
     }
+
+
+def is_delivery_policy(document: Any, partition: str, region: str, account_id: str) -> bool:
+    """Whether ``document`` has the shape of :func:`role_policy`: allows only
+    logs:CreateLogStream and logs:PutLogEvents, only on log streams of the account's log
+    groups in ``region``."""
+    streams = f"arn:{partition}:logs:{region}:{account_id}:log-group:"
+    if not isinstance(document, dict) or set(document) != {"Version", "Statement"}:
+        return False
+    statements = document["Statement"]
+    if not isinstance(statements, list) or len(statements) != 2:
+        return False
+    wanted = [
+        ("AWSCloudTrailCreateLogStream", "logs:CreateLogStream"),
+        ("AWSCloudTrailPutLogEvents", "logs:PutLogEvents"),
+    ]
+    for statement, (sid, action) in zip(statements, wanted, strict=True):
+        if not isinstance(statement, dict) or set(statement) != {
+            "Sid",
+            "Effect",
+            "Action",
+            "Resource",
+        }:
+            return False
+        resources = statement["Resource"]
+        if (statement["Sid"], statement["Effect"], statement["Action"]) != (sid, "Allow", [action]):
+            return False
+        if not isinstance(resources, list) or not 1 <= len(resources) <= 2:
+            return False
+        for resource in resources:
+            name = resource.removeprefix(streams) if isinstance(resource, str) else ""
+            if not name or name == resource or ":log-stream:" not in name:
+                return False
+    return True
 
 
 def grants_exactly(role: Role, trust: dict[str, Any], policy: dict[str, Any]) -> bool:

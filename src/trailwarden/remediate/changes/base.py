@@ -6,7 +6,9 @@ registers it. The planner builds its steps (``build``: a class method of each ch
 with that change's own arguments); the renderers ask it to ``describe``, ``cli`` and
 ``iac`` a step; apply ``read`` s the target, compares it with what the plan saw
 (``matches``) and makes the call ``do`` returns; rollback asks ``undo`` what undoing a
-journalled step takes. Nothing outside a change's module dispatches on its action.
+journalled step takes, and ``relies_on`` what must stay while a step's effect does. The
+journal reader asks ``problem`` whether a step is one this change plans. Nothing outside
+a change's module dispatches on its action.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class UndoContext:
 
     factory: ClientFactory
     journal: tuple[StepRecord, ...]  # every step of the apply that began
+    journal_id: str  # what the apply tagged the resources it created with
     delete_used_log_groups: bool = False
 
 
@@ -53,6 +56,10 @@ class Change(abc.ABC):
     action: ClassVar[Action]
     # The IAM permissions a step needs (the action's own first); Step.permissions.
     permissions: ClassVar[tuple[str, ...]]
+    # The API actions read and undo may call: with ``permissions``, the IAM policy that
+    # fix --apply and rollback need (policies/trailwarden-fix.json).
+    reads: ClassVar[tuple[str, ...]]
+    undo_permissions: ClassVar[tuple[str, ...]]
     subject: ClassVar[str]  # what its target is called in messages: "Log group" …
 
     @classmethod
@@ -152,10 +159,25 @@ class Change(abc.ABC):
         changes = [difference(key, expected.get(key), found.get(key)) for key in keys]
         return f"{what} changed since the plan: {'; '.join(changes)}."
 
+    # -- the journal ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def problem(self, step: Step) -> str | None:
+        """Why ``step`` (its target, ``before`` and ``after``) is not a step of this kind
+        that trailwarden plans, or None. The journal reader refuses a journal holding one:
+        rollback writes back ``before`` values and deletes targets, so both must be what
+        an apply of trailwarden's could have recorded."""
+
+    def result_problem(self, target: str, result: JsonDict) -> str | None:
+        """Why ``result`` is not what :meth:`recorded` keeps of this step's answer."""
+        return f"trailwarden records no result of {self.action.value}"
+
     # -- apply --------------------------------------------------------------------------
     @abc.abstractmethod
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
-        """The call that makes the step's change (``after``)."""
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
+        """The call that makes the step's change (``after``); what it creates is tagged
+        with ``journal_id`` (:data:`~trailwarden.remediate.policies.APPLY_TAG`)."""
 
     def recorded(self, response: Any) -> JsonDict | None:
         """What the journal's ``done`` record keeps of the call's answer (for rollback)."""
@@ -169,6 +191,16 @@ class Change(abc.ABC):
     def not_yet_usable(self, error: ApiError) -> bool:
         """Whether ``error`` may only mean that such a fresh target is not usable yet."""
         return False
+
+    def why_refused(self, record: StepRecord, error: ApiError) -> str:
+        """What it means for people that AWS refused to undo ``record`` with ``error``
+        ("" when the error says it all)."""
+        return ""
+
+    def relies_on(self, target: str, after: JsonDict) -> frozenset[str]:
+        """The targets of other steps that this step's effect uses (a trail its role and
+        log group): while it cannot be undone, rollback keeps them."""
+        return frozenset()
 
     # -- rollback -----------------------------------------------------------------------
     @abc.abstractmethod

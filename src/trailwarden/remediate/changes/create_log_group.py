@@ -2,8 +2,10 @@
 
 ``before`` None → ``after`` {log_group_name, kms_key_id, tags}; the target is the log
 group's key (its ARN without ``:*``). Undone by deleting the group, only if it was absent
-before the apply, is there, carries the ``created-by=trailwarden`` tag and has received no
-events (unless the user asks to delete used groups).
+before the apply, is there, carries the tags of this apply (``created-by=trailwarden`` and
+its journal's id) and has received no events (unless the user asks to delete used
+groups). A create that failed because the group already existed made nothing: rollback
+leaves that group alone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import shlex
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from trailwarden.arns import LogGroupRef
+from trailwarden.arns import LogGroupRef, parse_arn, parse_log_group_arn
 from trailwarden.inventory import ApiError, JsonDict, Trail
 from trailwarden.remediate.changes.base import Change, State, UndoContext
 from trailwarden.remediate.changes.outcome import (
@@ -25,6 +27,7 @@ from trailwarden.remediate.changes.outcome import (
     ask,
 )
 from trailwarden.remediate.changes.support.reads import read_log_group
+from trailwarden.remediate.changes.support.shapes import has_keys
 from trailwarden.remediate.changes.support.targets import log_group_ref
 from trailwarden.remediate.changes.support.wording import tags
 from trailwarden.remediate.model import Action, Step, StepRecord
@@ -42,6 +45,8 @@ class CreateLogGroup(Change):
     # CreateLogGroup with tags also needs logs:TagResource.
     # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
     permissions = ("logs:CreateLogGroup", "logs:TagResource")
+    reads = ("logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:DescribeLogStreams")
+    undo_permissions = ("logs:DeleteLogGroup",)
     subject = "Log group"
 
     @classmethod
@@ -75,6 +80,23 @@ class CreateLogGroup(Change):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        ref, after = parse_log_group_arn(step.target), step.after
+        if ref is None or ref.key != step.target:
+            return "its target is not a log group"
+        if step.before is not None:
+            return "it creates a log group that existed"
+        if not has_keys(after, ("log_group_name", "kms_key_id", "tags")):
+            return "its after is not a log group that trailwarden creates"
+        if after["log_group_name"] != ref.name or after["tags"] != TAGS:
+            return "its after names another log group or other tags"
+        kms = parse_arn(after["kms_key_id"]) if isinstance(after["kms_key_id"], str) else None
+        if after["kms_key_id"] is not None and (
+            kms is None or kms.service != "kms" or kms.region != step.region
+        ):
+            return "its KMS key is not a KMS key ARN of the log group's region"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         group = resources.for_group(step)
         group.created, group.kms_key_id = True, step.after.get("kms_key_id")
@@ -92,11 +114,14 @@ class CreateLogGroup(Change):
     def after_state(self, after: JsonDict) -> State:
         return {"log_group_name": after["log_group_name"]}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         logs = factory.client("logs", region)
         kms = {"kmsKeyId": after["kms_key_id"]} if after.get("kms_key_id") else {}
         name = log_group_ref(target).name
-        run = partial(logs.create_log_group, logGroupName=name, tags=tagged(after), **kms)
+        tags = tagged(after, journal_id)
+        run = partial(logs.create_log_group, logGroupName=name, tags=tags, **kms)
         return Call(self.action.value, run, region)
 
     def undo(self, context: UndoContext, record: StepRecord) -> Decision:
@@ -108,14 +133,14 @@ class CreateLogGroup(Change):
         if not group.exists:
             return UndoOutcome.NOTHING_TO_DO, MISSING
         logs = context.factory.client("logs", record.region)
-        # The tag tells the group the apply created from a namesake someone created after
-        # the begin record (the apply's create then failed).
+        # The tags tell the group this apply created from a namesake someone (or another
+        # apply) created after the begin record (the apply's create then failed).
         found: Any = ask(
             "logs:ListTagsForResource",
             record.region,
             lambda: logs.list_tags_for_resource(resourceArn=group.key).get("tags", {}),
         )
-        if not ours(found):
+        if not ours(found, context.journal_id):
             return UndoOutcome.NOTHING_TO_DO, NOT_OURS
         # storedBytes lags behind ingestion by hours; a stream exists from the first delivery.
         streams = ask(

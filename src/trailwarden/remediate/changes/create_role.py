@@ -2,14 +2,15 @@
 TW003).
 
 ``before`` None → ``after`` {role_name, path, assume_role_policy, description, tags}; the
-target is the role's ARN. Undone by deleting the role (its inline policies first), only if
-it was absent before the apply, carries the ``created-by=trailwarden`` tag and has no
-policy this apply did not add.
+target is the role's ARN (with its path). Undone by deleting the role (its inline policies
+first), only if it was absent before the apply, carries this apply's tags
+(``created-by=trailwarden`` and its journal's id) and has no policy this apply did not add.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from functools import partial
 from typing import TYPE_CHECKING
@@ -26,7 +27,8 @@ from trailwarden.remediate.changes.outcome import (
     UndoOutcome,
     ask,
 )
-from trailwarden.remediate.changes.support.reads import read_role_target
+from trailwarden.remediate.changes.support.reads import ROLE_READS, read_role_target
+from trailwarden.remediate.changes.support.shapes import has_keys, is_text, target_arn
 from trailwarden.remediate.changes.support.shell import json_arg, tag_args
 from trailwarden.remediate.changes.support.targets import role_name
 from trailwarden.remediate.changes.support.wording import tags, trusted_by
@@ -46,22 +48,47 @@ if TYPE_CHECKING:
 
 __all__ = ["CreateRole"]
 
+# IAM paths: / or /segment/…/ (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html)
+_PATH = re.compile(r"/([\x21-\x7e]{1,510}/)?")
+
 
 class CreateRole(Change):
     action = Action.CREATE_ROLE
     permissions = ("iam:CreateRole", "iam:TagRole")
+    reads = ROLE_READS
+    undo_permissions = ("iam:DeleteRolePolicy", "iam:DeleteRole")
     subject = "Role"
 
     @classmethod
-    def build(cls, trail: Trail, name: str, fixes: tuple[str, ...], reason: str) -> Step:
+    def build(
+        cls, trail: Trail, name: str, fixes: tuple[str, ...], reason: str, path: str = "/"
+    ) -> Step:
+        """Role ``name`` under ``path`` (a missing role is recreated where it was)."""
         after = {
             "role_name": name,
-            "path": "/",
-            "assume_role_policy": trust_policy(trail),
+            "path": path,
+            "assume_role_policy": trust_policy(trail.arn, trail.account_id),
             "description": role_description(trail),
             "tags": dict(TAGS),
         }
-        return cls.for_trail(trail, role_arn(trail, name), None, after, fixes, reason)
+        return cls.for_trail(trail, role_arn(trail, name, path), None, after, fixes, reason)
+
+    def problem(self, step: Step) -> str | None:
+        after, resource = step.after, target_arn(step).resource
+        keys = ("role_name", "path", "assume_role_policy", "description", "tags")
+        if step.before is not None:
+            return "it creates a role that existed"
+        if not has_keys(after, keys) or not is_text(after["description"], 1000):
+            return "its after is not a role that trailwarden creates"
+        if resource != f"role{after['path']}{after['role_name']}" or not _PATH.fullmatch(
+            str(after["path"])
+        ):
+            return "its after names another role than its target"
+        if after["tags"] != TAGS:
+            return "its after has other tags than trailwarden's"
+        if after["assume_role_policy"] != trust_policy(step.trail_arn, step.account_id):
+            return "its trust policy is not the one trailwarden gives a delivery role"
+        return None
 
     def describe(self, step: Step) -> tuple[str, list[str]]:
         after = step.after
@@ -98,15 +125,18 @@ class CreateRole(Change):
     def after_state(self, after: JsonDict) -> State:
         return {"role_name": after["role_name"]}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         iam = factory.client("iam", region)
+        tags = tagged(after, journal_id)
         run = partial(
             iam.create_role,
             RoleName=role_name(target)[0],
             Path=after.get("path", "/"),
             AssumeRolePolicyDocument=json.dumps(after["assume_role_policy"]),
             Description=after.get("description", ""),
-            Tags=[{"Key": k, "Value": v} for k, v in sorted(tagged(after).items())],
+            Tags=[{"Key": k, "Value": v} for k, v in sorted(tags.items())],
         )
         return Call(self.action.value, run, region)
 
@@ -120,7 +150,7 @@ class CreateRole(Change):
             if refused.error.code == "NoSuchEntity":
                 return UndoOutcome.NOTHING_TO_DO, MISSING
             raise
-        if not ours({t["Key"]: t["Value"] for t in role.get("Tags", [])}):
+        if not ours({t["Key"]: t["Value"] for t in role.get("Tags", [])}, context.journal_id):
             return UndoOutcome.NOTHING_TO_DO, NOT_OURS
         inline = ask("iam:ListRolePolicies", None, lambda: iam.list_role_policies(RoleName=name))
         attached = ask(

@@ -3,12 +3,14 @@
 
 ``before`` None → ``after`` {name, tags}; the target is the topic's ARN, in the region of
 the log group (CloudWatch alarms notify topics of their own region). Undone by deleting
-the topic, only if it was absent before the apply, is there, carries the
-``created-by=trailwarden`` tag and has no subscription but the ones this apply made.
+the topic, only if it was absent before the apply, is there, carries this apply's tags
+(``created-by=trailwarden`` and its journal's id) and has no subscription but the ones
+this apply made.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,7 @@ from trailwarden.remediate.changes.outcome import (
     ask,
 )
 from trailwarden.remediate.changes.support.reads import absent_or_error
+from trailwarden.remediate.changes.support.shapes import target_arn
 from trailwarden.remediate.changes.support.shell import tag_args
 from trailwarden.remediate.changes.support.topics import list_topic_subscriptions, subscribes_to
 from trailwarden.remediate.changes.support.wording import tags
@@ -39,10 +42,15 @@ if TYPE_CHECKING:
 
 __all__ = ["CreateTopic"]
 
+# https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (topic names)
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
 
 class CreateTopic(ReadWhole):
     action = Action.CREATE_TOPIC
     permissions = ("sns:CreateTopic", "sns:TagResource")
+    reads = ("sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource")
+    undo_permissions = ("sns:DeleteTopic",)
     subject = "SNS topic"
 
     @classmethod
@@ -79,6 +87,14 @@ class CreateTopic(ReadWhole):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        name = target_arn(step).resource
+        if step.before is not None:
+            return "it creates a topic that existed"
+        if not _NAME.fullmatch(name) or step.after != {"name": name, "tags": TAGS}:
+            return "its after is not the topic of its target, tagged as trailwarden tags"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         resources.for_monitoring("topic", step).created = True
 
@@ -94,9 +110,12 @@ class CreateTopic(ReadWhole):
     def after_state(self, after: JsonDict) -> State:
         return {"name": after["name"]}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         sns = factory.client("sns", region)
-        pairs: Any = [{"Key": k, "Value": v} for k, v in sorted(tagged(after).items())]
+        tags = tagged(after, journal_id)
+        pairs: Any = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
         return Call(
             self.action.value, partial(sns.create_topic, Name=after["name"], Tags=pairs), region
         )
@@ -115,7 +134,7 @@ class CreateTopic(ReadWhole):
             record.region,
             lambda: sns.list_tags_for_resource(ResourceArn=record.target).get("Tags", []),
         )
-        if not ours({t["Key"]: t["Value"] for t in found}):
+        if not ours({t["Key"]: t["Value"] for t in found}, context.journal_id):
             return UndoOutcome.NOTHING_TO_DO, NOT_OURS
         made = {
             (s.after.get("protocol"), s.after.get("endpoint"))

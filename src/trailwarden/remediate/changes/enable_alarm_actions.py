@@ -16,6 +16,7 @@ from trailwarden.inventory import ApiError, JsonDict
 from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State
 from trailwarden.remediate.changes.outcome import Call
 from trailwarden.remediate.changes.support.alarms import read_alarm
+from trailwarden.remediate.changes.support.shapes import target_arn
 from trailwarden.remediate.changes.support.targets import alarm_name
 from trailwarden.remediate.changes.support.wording import name_of
 from trailwarden.remediate.model import Action, Step
@@ -30,6 +31,8 @@ __all__ = ["EnableAlarmActions"]
 class EnableAlarmActions(ReadWhole, AttributeChange):
     action = Action.ENABLE_ALARM_ACTIONS
     permissions = ("cloudwatch:EnableAlarmActions",)
+    reads = ("cloudwatch:DescribeAlarms",)
+    undo_permissions = ("cloudwatch:DisableAlarmActions",)
     subject = "Alarm"
 
     @classmethod
@@ -59,6 +62,13 @@ class EnableAlarmActions(ReadWhole, AttributeChange):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        if not target_arn(step).resource.startswith("alarm:"):
+            return "its target is not an alarm"
+        if step.before != {"actions_enabled": False} or step.after != {"actions_enabled": True}:
+            return "it is not an alarm whose disabled actions are enabled"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         spec = resources.for_monitoring("alarm", step)
         spec.enable_only = not spec.settings
@@ -74,7 +84,9 @@ class EnableAlarmActions(ReadWhole, AttributeChange):
     def after_state(self, after: JsonDict) -> State:
         return {"actions_enabled": True}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         cloudwatch = factory.client("cloudwatch", region)
         run = partial(cloudwatch.enable_alarm_actions, AlarmNames=[alarm_name(target)])
         return Call(self.action.value, run, region)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from trailwarden.collect.calls import AwsCallError, api_error
-from trailwarden.inventory import ApiError
+from trailwarden.inventory import ApiError, JsonDict
 
 __all__ = [
     "EXISTED",
@@ -22,13 +22,17 @@ __all__ = [
     "Decision",
     "Refused",
     "UndoOutcome",
+    "already_existed",
     "ask",
 ]
 
 T = TypeVar("T")
 MISSING = "it does not exist (never created, or already deleted)"
 EXISTED = "it existed before the apply, so it is never deleted"
-NOT_OURS = "it is not tagged created-by=trailwarden, so someone else made it: kept"
+NOT_OURS = (
+    "it does not carry this apply's tags (created-by=trailwarden and trailwarden-journal-id "
+    "= this journal's id), so someone else, or another apply, made it: kept"
+)
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,22 @@ class Call:
 class UndoOutcome(enum.Enum):
     UNDONE = "undone"
     NOTHING_TO_DO = "nothing to do"  # the call never took effect, or it is not ours
-    KEPT = "kept"  # left in place on purpose (used log group, changed since): see the note
+    # Left in place on purpose (a used log group, a change since, what a step that could
+    # not be undone still uses): see the note. Revisited when rollback runs again.
+    KEPT = "kept"
     ALREADY_UNDONE = "already undone"  # by an earlier rollback of this journal
+    FAILED = "not undone"  # AWS refused the undo (or a read it needed): see the note
 
 
 # The undo call to make; or why none is made; or the read that failed.
 Decision = Call | tuple[UndoOutcome, str] | ApiError
+
+
+def already_existed(error: JsonDict | None) -> bool:
+    """Whether a create step's recorded failure says that its target already existed
+    (logs: ResourceAlreadyExistsException, IAM: EntityAlreadyExists): then the call made
+    nothing, and what is there now belongs to someone else."""
+    return error is not None and "AlreadyExists" in str(error.get("code", ""))
 
 
 class Refused(Exception):

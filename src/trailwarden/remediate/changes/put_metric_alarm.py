@@ -5,7 +5,8 @@
 evaluation_periods, threshold, comparison_operator, treat_missing_data, actions_enabled,
 alarm_actions, tags}. The target is the alarm's ARN, in the region of the metric (an alarm
 must be in the region of the metric its filter publishes). A user's alarm is never
-rewritten. Undone by deleting the alarm, or by putting the prior one back whole.
+rewritten. Undone by deleting the alarm — only if it carries this apply's tags — or by
+putting the prior one back whole.
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ from typing import TYPE_CHECKING, Any
 
 from trailwarden.arns import LogGroupRef
 from trailwarden.inventory import Alarm, ApiError, JsonDict, MetricTransformation
-from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State
-from trailwarden.remediate.changes.outcome import Call
-from trailwarden.remediate.changes.support.alarms import ALARM_FIELDS, put_alarm, read_alarm
+from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State, UndoContext
+from trailwarden.remediate.changes.outcome import NOT_OURS, Call, Decision, UndoOutcome
+from trailwarden.remediate.changes.put_metric_filter import OWN_PREFIX
+from trailwarden.remediate.changes.support.alarms import (
+    ALARM_FIELDS,
+    alarm_tags,
+    put_alarm,
+    read_alarm,
+)
+from trailwarden.remediate.changes.support.shapes import arn_in, has_keys, target_arn
 from trailwarden.remediate.changes.support.shell import tag_args
 from trailwarden.remediate.changes.support.targets import alarm_name
-from trailwarden.remediate.model import Action, Step
-from trailwarden.remediate.policies import TAGS, tagged
+from trailwarden.remediate.model import Action, Step, StepRecord
+from trailwarden.remediate.policies import TAGS, ours, tagged
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
@@ -30,10 +38,28 @@ if TYPE_CHECKING:
 
 __all__ = ["PutMetricAlarm"]
 
+_AFTER = (
+    "alarm_name",
+    "alarm_description",
+    "metric_name",
+    "namespace",
+    "statistic",
+    "period",
+    "evaluation_periods",
+    "threshold",
+    "comparison_operator",
+    "treat_missing_data",
+    "actions_enabled",
+    "alarm_actions",
+    "tags",
+)
+
 
 class PutMetricAlarm(ReadWhole, AttributeChange):
     action = Action.PUT_METRIC_ALARM
     permissions = ("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource")
+    reads = ("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource")
+    undo_permissions = ("cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms")
     subject = "Alarm"
     deleted_when_new = True
 
@@ -103,6 +129,23 @@ class PutMetricAlarm(ReadWhole, AttributeChange):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        resource, after, before = target_arn(step).resource, step.after, step.before
+        name = resource.removeprefix("alarm:")
+        if name == resource or not name.startswith(OWN_PREFIX):
+            # trailwarden puts only alarms of its own name: a user's is never rewritten.
+            return f"it puts an alarm not named {OWN_PREFIX}…"
+        if not has_keys(after, _AFTER) or after["alarm_name"] != name or after["tags"] != TAGS:
+            return "its after is not the alarm of its target, tagged as trailwarden tags"
+        actions = after["alarm_actions"]
+        if not isinstance(actions, list) or not all(arn_in(a, step, "sns", "") for a in actions):
+            return "its alarm notifies something else than SNS topics of its account and region"
+        if before is not None and not (
+            has_keys(before, ("alarm_name",), ALARM_FIELDS) and before["alarm_name"] == name
+        ):
+            return "its before is not the alarm of its target"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         spec = resources.for_monitoring("alarm", step)
         spec.settings, spec.enable_only = dict(step.after), False
@@ -116,10 +159,23 @@ class PutMetricAlarm(ReadWhole, AttributeChange):
     def after_state(self, after: JsonDict) -> State:
         return {k: v for k, v in after.items() if k in ALARM_FIELDS}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
-        # Tagged so that rollback can tell what trailwarden created from a namesake.
-        tags = [{"Key": k, "Value": v} for k, v in sorted(tagged(after).items())]
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
+        # Tagged so that rollback can tell what this apply created from a namesake (when
+        # it updates an alarm, PutMetricAlarm leaves the alarm's tags as they were).
+        tags = [{"Key": k, "Value": v} for k, v in sorted(tagged(after, journal_id).items())]
         return put_alarm(factory, target, region, after, tags)
+
+    def undo(self, context: UndoContext, record: StepRecord) -> Decision:
+        decision = super().undo(context, record)
+        if record.before is None and isinstance(decision, Call):  # a delete: only of ours
+            found = alarm_tags(context.factory, record.target, record.region)
+            if isinstance(found, ApiError):
+                return found
+            if not ours(found or {}, context.journal_id):
+                return UndoOutcome.NOTHING_TO_DO, NOT_OURS
+        return decision
 
     def restore(self, factory: ClientFactory, target: str, region: str, before: JsonDict) -> Call:
         return put_alarm(factory, target, region, before, None)

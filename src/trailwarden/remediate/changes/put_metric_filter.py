@@ -14,12 +14,13 @@ import shlex
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from trailwarden.arns import LogGroupRef
+from trailwarden.arns import LogGroupRef, parse_log_group_arn
 from trailwarden.collect.calls import AwsCallError
 from trailwarden.inventory import ApiError, JsonDict, MetricFilter, MetricTransformation
 from trailwarden.remediate.changes.base import AttributeChange, ReadWhole, State
 from trailwarden.remediate.changes.outcome import Call
 from trailwarden.remediate.changes.support.reads import absent_or_error
+from trailwarden.remediate.changes.support.shapes import has_keys, is_text
 from trailwarden.remediate.changes.support.targets import filter_ref
 from trailwarden.remediate.model import Action, Step
 
@@ -27,12 +28,19 @@ if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
     from trailwarden.remediate.changes.support.iac import Resources
 
-__all__ = ["PutMetricFilter"]
+__all__ = ["OWN_PREFIX", "PutMetricFilter"]
+
+OWN_PREFIX = "trailwarden-cis-"  # the names of the filters and alarms trailwarden puts
+_BEFORE = ("filter_pattern", "metric_transformations")
+_AFTER = ("log_group_name", "filter_name", *_BEFORE)
+_TRANSFORMATION = ("metric_name", "metric_namespace", "metric_value")
 
 
 class PutMetricFilter(ReadWhole, AttributeChange):
     action = Action.PUT_METRIC_FILTER
     permissions = ("logs:PutMetricFilter",)
+    reads = ("logs:DescribeMetricFilters",)
+    undo_permissions = ("logs:PutMetricFilter", "logs:DeleteMetricFilter")
     subject = "Metric filter"
     deleted_when_new = True
 
@@ -99,6 +107,28 @@ class PutMetricFilter(ReadWhole, AttributeChange):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        key, sep, name = step.target.partition(":metric-filter:")
+        group = parse_log_group_arn(key)
+        after, before = step.after, step.before
+        if group is None or group.key != key or not sep:
+            return "its target is not a metric filter of a log group"
+        if not name.startswith(OWN_PREFIX):
+            # trailwarden puts only filters of its own name: a user's is never rewritten.
+            return f"it puts a filter not named {OWN_PREFIX}…"
+        if not has_keys(after, _AFTER) or not _filter_state_ok(after):
+            return "its after is not a metric filter"
+        if (after["log_group_name"], after["filter_name"]) != (group.name, name):
+            return "its after names another filter than its target"
+        if before is not None and not (
+            has_keys(before, _BEFORE, _AFTER) and _filter_state_ok(before)
+        ):
+            return "its before is not a metric filter"
+        return None
+
+    def relies_on(self, target: str, after: JsonDict) -> frozenset[str]:
+        return frozenset({filter_ref(target)[0].key})
+
     def iac(self, resources: Resources, step: Step) -> None:
         spec = resources.for_monitoring("filter", step)
         spec.settings, spec.enable_only = dict(step.after), False
@@ -117,7 +147,9 @@ class PutMetricFilter(ReadWhole, AttributeChange):
     def after_state(self, after: JsonDict) -> State:
         return dict(after)
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         return _put_filter(factory, target, region, after)
 
     def restore(self, factory: ClientFactory, target: str, region: str, before: JsonDict) -> Call:
@@ -128,6 +160,20 @@ class PutMetricFilter(ReadWhole, AttributeChange):
         logs = factory.client("logs", region)
         run = partial(logs.delete_metric_filter, logGroupName=group.name, filterName=name)
         return Call("logs:DeleteMetricFilter", run, region)
+
+
+def _filter_state_ok(state: JsonDict) -> bool:
+    """What putting the filter back reads is there, of its types and sizes (AWS's limits:
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html)."""
+    transformations = state["metric_transformations"]
+    return (
+        isinstance(state["filter_pattern"], str)
+        and len(state["filter_pattern"]) <= 1024
+        and isinstance(transformations, list)
+        and len(transformations) == 1
+        and has_keys(transformations[0], _TRANSFORMATION, ("default_value", "unit", "dimensions"))
+        and all(is_text(transformations[0][k], 255) for k in _TRANSFORMATION)
+    )
 
 
 def _transformation(t: MetricTransformation) -> dict[str, Any]:

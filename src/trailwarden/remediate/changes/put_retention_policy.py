@@ -12,13 +12,15 @@ import shlex
 from functools import partial
 from typing import TYPE_CHECKING
 
-from trailwarden.arns import LogGroupRef
+from trailwarden.arns import LogGroupRef, parse_log_group_arn
 from trailwarden.inventory import ApiError, JsonDict, Trail
 from trailwarden.remediate.changes.base import AttributeChange, State
 from trailwarden.remediate.changes.outcome import Call
 from trailwarden.remediate.changes.support.reads import read_log_group
+from trailwarden.remediate.changes.support.shapes import has_keys
 from trailwarden.remediate.changes.support.targets import log_group_ref
 from trailwarden.remediate.model import Action, Step
+from trailwarden.remediate.policies import RETENTION_DAYS
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
@@ -30,6 +32,8 @@ __all__ = ["PutRetentionPolicy", "deletes_older"]
 class PutRetentionPolicy(AttributeChange):
     action = Action.PUT_RETENTION_POLICY
     permissions = ("logs:PutRetentionPolicy",)
+    reads = ("logs:DescribeLogGroups",)
+    undo_permissions = ("logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy")
     subject = "Log group"
 
     @classmethod
@@ -63,6 +67,27 @@ class PutRetentionPolicy(AttributeChange):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        ref, before, after = parse_log_group_arn(step.target), step.before, step.after
+        if ref is None or ref.key != step.target:
+            return "its target is not a log group"
+        if not has_keys(before, ("retention_in_days",)) or not has_keys(
+            after, ("log_group_name", "retention_in_days")
+        ):
+            return "its before or after is not a retention"
+        assert before is not None
+        days, was = after["retention_in_days"], before["retention_in_days"]
+        if (
+            after["log_group_name"] != ref.name
+            or type(days) is not int
+            or days not in RETENTION_DAYS
+        ):
+            return "its after is not a retention CloudWatch Logs accepts for its target"
+        if was is not None and (was not in RETENTION_DAYS or type(was) is not int or was >= days):
+            # trailwarden never shortens a retention, so the prior one was shorter.
+            return "its before is not a retention shorter than the one it sets"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         resources.for_group(step).retention_in_days = int(step.after["retention_in_days"])
 
@@ -79,7 +104,9 @@ class PutRetentionPolicy(AttributeChange):
     def after_state(self, after: JsonDict) -> State:
         return {"retention_in_days": after["retention_in_days"]}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         return _retention(factory, target, region, after["retention_in_days"])
 
     def restore(self, factory: ClientFactory, target: str, region: str, before: JsonDict) -> Call:

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from trailwarden.inventory import ApiError, JsonDict, Trail
 from trailwarden.remediate.changes.base import AttributeChange, State, json_copy
 from trailwarden.remediate.changes.outcome import Call
-from trailwarden.remediate.changes.support.reads import read_role_target
+from trailwarden.remediate.changes.support.reads import ROLE_READS, read_role_target
+from trailwarden.remediate.changes.support.shapes import has_keys, is_policy, target_arn
 from trailwarden.remediate.changes.support.shell import json_arg
 from trailwarden.remediate.changes.support.targets import role_name
 from trailwarden.remediate.changes.support.wording import NONE, grants
 from trailwarden.remediate.model import Action, Step
-from trailwarden.remediate.policies import POLICY_NAME
+from trailwarden.remediate.policies import POLICY_NAME, is_delivery_policy
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
@@ -32,6 +33,8 @@ __all__ = ["PutRolePolicy"]
 class PutRolePolicy(AttributeChange):
     action = Action.PUT_ROLE_POLICY
     permissions = ("iam:PutRolePolicy",)
+    reads = ROLE_READS
+    undo_permissions = ("iam:PutRolePolicy", "iam:DeleteRolePolicy")
     subject = "Role"
 
     @classmethod
@@ -66,6 +69,28 @@ class PutRolePolicy(AttributeChange):
             *("--policy-document", json_arg(a["policy_document"])),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        before, after, arn = step.before, step.after, target_arn(step)
+        if not arn.resource.startswith("role/"):
+            return "its target is not a role"
+        if not has_keys(before, ("policy_name", "policy_document")) or not has_keys(
+            after, ("role_name", "policy_name", "policy_document")
+        ):
+            return "its before or after is not an inline policy"
+        assert before is not None
+        prior = before["policy_document"]
+        if before["policy_name"] != POLICY_NAME or after["policy_name"] != POLICY_NAME:
+            return f"it changes another inline policy than {POLICY_NAME}"
+        if after["role_name"] != arn.resource.rsplit("/", 1)[-1]:
+            return "its after names another role than its target"
+        if prior is not None and not is_policy(prior):
+            return "its before is not a policy document"
+        if not is_delivery_policy(
+            after["policy_document"], arn.partition, step.region, step.account_id
+        ):
+            return "its policy is not the delivery policy trailwarden writes"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         role, after = resources.for_role(step), step.after
         role.policy_name, role.policy = after["policy_name"], after["policy_document"]
@@ -85,7 +110,9 @@ class PutRolePolicy(AttributeChange):
     def after_state(self, after: JsonDict) -> State:
         return {"policy_name": after["policy_name"], "policy_document": after["policy_document"]}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         return _role_policy(factory, target, region, after["policy_name"], after["policy_document"])
 
     def restore(self, factory: ClientFactory, target: str, region: str, before: JsonDict) -> Call:

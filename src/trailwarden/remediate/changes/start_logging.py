@@ -28,6 +28,8 @@ __all__ = ["StartLogging"]
 class StartLogging(AttributeChange):
     action = Action.START_LOGGING
     permissions = ("cloudtrail:StartLogging",)
+    reads = ("cloudtrail:GetTrailStatus",)
+    undo_permissions = ("cloudtrail:StopLogging",)
     subject = "Trail"
 
     @classmethod
@@ -52,6 +54,13 @@ class StartLogging(AttributeChange):
             q(step.region),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        if step.target != step.trail_arn:
+            return "its target is not the trail it is for"
+        if step.before != {"is_logging": False} or step.after != {"is_logging": True}:
+            return "it is not a trail that was not logging made to log"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         resources.for_trail(step).start_logging = True
 
@@ -66,7 +75,9 @@ class StartLogging(AttributeChange):
     def after_state(self, after: JsonDict) -> State:
         return {"is_logging": True}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         cloudtrail = factory.client("cloudtrail", region)
         run = partial(cloudtrail.start_logging, Name=target)
         return Call(self.action.value, run, region, paced=True)

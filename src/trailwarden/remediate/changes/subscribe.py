@@ -9,6 +9,7 @@ the apply created it) or expires after 3 days.
 
 from __future__ import annotations
 
+import re
 import shlex
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from trailwarden.arns import LogGroupRef
 from trailwarden.inventory import ApiError, JsonDict
 from trailwarden.remediate.changes.base import ReadWhole, State, UndoContext
 from trailwarden.remediate.changes.outcome import EXISTED, MISSING, Call, Decision, UndoOutcome
+from trailwarden.remediate.changes.support.shapes import has_keys, is_text
 from trailwarden.remediate.changes.support.topics import (
     PENDING,
     find_subscription,
@@ -31,10 +33,15 @@ if TYPE_CHECKING:
 
 __all__ = ["Subscribe"]
 
+# What --alarm-email accepts (FixOptions): no spaces, separators or control characters.
+_EMAIL = re.compile(r"[^@\s,;\x00-\x1f\x7f]+@[^@\s,;.\x00-\x1f\x7f]+(\.[^@\s,;.\x00-\x1f\x7f]+)+")
+
 
 class Subscribe(ReadWhole):
     action = Action.SUBSCRIBE
     permissions = ("sns:Subscribe",)
+    reads = ("sns:ListSubscriptionsByTopic",)
+    undo_permissions = ("sns:Unsubscribe",)
     subject = "The subscription to SNS topic"
 
     @classmethod
@@ -72,6 +79,24 @@ class Subscribe(ReadWhole):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        after = step.after
+        if step.before is not None:
+            return "it adds a subscription that existed"
+        if not has_keys(after, ("protocol", "endpoint")) or after["protocol"] != "email":
+            return "its after is not an e-mail subscription"
+        if not is_text(after["endpoint"], 320) or not _EMAIL.fullmatch(after["endpoint"]):
+            return "its after does not name an e-mail address"
+        return None
+
+    def result_problem(self, target: str, result: JsonDict) -> str | None:
+        arn = result.get("subscription_arn")
+        if set(result) != {"subscription_arn"} or not isinstance(arn, str):
+            return "its result is not a subscription ARN"
+        if not arn.startswith(target + ":") or len(arn) > len(target) + 64:
+            return "its result is not a subscription to the step's topic"
+        return None
+
     def iac(self, resources: Resources, step: Step) -> None:
         resources.for_monitoring("topic", step).emails.append(str(step.after["endpoint"]))
 
@@ -87,7 +112,9 @@ class Subscribe(ReadWhole):
     def after_state(self, after: JsonDict) -> State:
         return {"protocol": after["protocol"], "endpoint": after["endpoint"]}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         sns = factory.client("sns", region)
         # With ReturnSubscriptionArn SNS answers the ARN even while the subscription
         # waits for confirmation (else "pending confirmation"); the journal keeps it.

@@ -18,9 +18,10 @@ from trailwarden.collect.cloudtrail import describe_trails
 from trailwarden.inventory import ApiError, JsonDict, Trail
 from trailwarden.remediate.changes.base import AttributeChange, State
 from trailwarden.remediate.changes.outcome import Call
+from trailwarden.remediate.changes.support.shapes import arn_in, has_keys
 from trailwarden.remediate.changes.support.targets import log_group_ref
 from trailwarden.remediate.changes.support.wording import before_after, name_of
-from trailwarden.remediate.model import Action, Step
+from trailwarden.remediate.model import Action, Step, StepRecord
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
@@ -41,6 +42,8 @@ class UpdateTrail(AttributeChange):
     action = Action.UPDATE_TRAIL
     # Naming a role in UpdateTrail passes it to CloudTrail.
     permissions = ("cloudtrail:UpdateTrail", "iam:PassRole")
+    reads = ("cloudtrail:DescribeTrails",)
+    undo_permissions = ("cloudtrail:UpdateTrail", "iam:PassRole")
     subject = "Trail"
 
     @classmethod
@@ -74,6 +77,37 @@ class UpdateTrail(AttributeChange):
             *("--region", q(step.region)),
         ]
 
+    def problem(self, step: Step) -> str | None:
+        before, after = step.before, step.after
+        if step.target != step.trail_arn:
+            return "its target is not the trail it is for"
+        if not has_keys(before, _KEYS) or not has_keys(after, _KEYS):
+            return "its before or after is not a trail's CloudWatch Logs settings"
+        assert before is not None
+        group = after[_KEYS[0]]
+        if not (arn_in(group, step, "logs", "log-group:") and group.endswith(":*")):
+            return "its after names no log group of the trail's account and home region"
+        if not arn_in(after[_KEYS[1]], step, "iam", "role/", regional=False):
+            return "its after names no role of the trail's account"
+        # What rollback writes back: whatever the trail had (even a malformed ARN), or unset.
+        if not all(v is None or isinstance(v, str) and len(v) <= 2048 for v in before.values()):
+            return "its before is not a trail's CloudWatch Logs settings"
+        return None
+
+    def relies_on(self, target: str, after: JsonDict) -> frozenset[str]:
+        return self.needs_fresh(after)
+
+    def why_refused(self, record: StepRecord, error: ApiError) -> str:
+        if error.code not in _PROPAGATION_CODES:
+            return ""
+        # CloudTrail validates the role and log group on every UpdateTrail: a prior one
+        # deleted since (or that CloudTrail cannot assume) cannot be put back.
+        return (
+            "CloudTrail checks the role and log group on every UpdateTrail and refuses the "
+            "prior ones (deleted since, or unusable), so the trail keeps the role and log "
+            "group the apply gave it, and they are kept too"
+        )
+
     def iac(self, resources: Resources, step: Step) -> None:
         trail = resources.for_trail(step)
         trail.updated = True
@@ -91,7 +125,9 @@ class UpdateTrail(AttributeChange):
     def after_state(self, after: JsonDict) -> State:
         return {key: after.get(key) for key in _KEYS}
 
-    def do(self, factory: ClientFactory, target: str, region: str, after: JsonDict) -> Call:
+    def do(
+        self, factory: ClientFactory, target: str, region: str, after: JsonDict, journal_id: str
+    ) -> Call:
         return _update_trail(factory, target, region, after)
 
     def restore(self, factory: ClientFactory, target: str, region: str, before: JsonDict) -> Call:

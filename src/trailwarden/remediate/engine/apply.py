@@ -4,7 +4,8 @@ A step runs only if its target is still as the plan saw it (else: ``StateChanged
 call). Its ``begin`` record is on disk before the call and its ``done`` record after, so a
 journal always says which calls may have been made (:mod:`.journal`). The first failure
 stops the apply; AWS errors become the result, never an exception. What each step reads
-and calls is its change's (``CHANGES[step.action]``).
+and calls is its change's (``CHANGES[step.action]``); what it creates is tagged with the
+journal's id, so that only this journal's rollback ever deletes it.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from trailwarden.inventory import ApiError
 from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.changes.base import State
 from trailwarden.remediate.engine.journal import Journal
+from trailwarden.remediate.engine.journal_key import JournalKey, key_path, load_key
 from trailwarden.remediate.engine.timing import Clock, Sleep, WritePacer, backoff, perform
 from trailwarden.remediate.model import Plan, Step
 from trailwarden.remediate.render.json import plan_to_dict
+from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
@@ -40,8 +44,13 @@ class ApplyStatus(enum.Enum):
     FAILED = "failed"
 
 
-def rollback_command(journal: Path) -> str:
-    return f"trailwarden rollback {shlex.quote(str(journal))}"
+def rollback_command(journal: Path, key: Path | None = None) -> str:
+    """The command that undoes what the apply journalled in ``journal`` (naming the key
+    when it is not where rollback looks by default)."""
+    command = f"trailwarden rollback {shlex.quote(str(journal))}"
+    if key is not None and key != key_path():
+        command += f" --journal-key {shlex.quote(str(key))}"
+    return command
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class ApplyResult:
     status: ApplyStatus
     journal: Path
     done: tuple[Step, ...]
+    key: Path | None = None  # the journal key, when not the default one
     failed_step: Step | None = None
     error: ApiError | None = None  # code "StateChanged" when the target changed since the plan
     called: bool = False  # whether the failed step's call was made (and refused by AWS)
@@ -62,13 +72,19 @@ class ApplyResult:
 
     @property
     def rollback_command(self) -> str:
-        return rollback_command(self.journal)
+        return rollback_command(self.journal, self.key)
 
     def summary(self) -> str:
-        """Plain words: what was changed, what failed with which AWS error, what to run."""
+        """Plain words, outside text escaped: what was changed, what failed with which AWS
+        error, where the journal is, what to run."""
+        return "\n".join(printable(line) for line in self._lines())
+
+    def _lines(self) -> list[str]:
         if self.ok:
-            what = f"Applied {len(self.done)} changes" if self.done else "Nothing to change"
-            return f"{what}; journal {self.journal}. To undo: {self.rollback_command}"
+            what = (
+                f"Applied {count(len(self.done), 'change')}" if self.done else "Nothing to change"
+            )
+            return [f"{what}; journal {self.journal}. To undo: {self.rollback_command}"]
         assert self.failed_step is not None and self.error is not None
         step, error = self.failed_step, self.error
         if error.code == "StateChanged":
@@ -86,7 +102,7 @@ class ApplyResult:
             + "."
         )
         lines.append(f"Journal {self.journal}. To undo what was done: {self.rollback_command}")
-        return "\n".join(lines)
+        return lines
 
 
 def apply_plan(
@@ -98,13 +114,17 @@ def apply_plan(
     clock: Clock = time.monotonic,
     on_step: Callable[[Step], None] | None = None,
     iam_propagation_timeout: float = 60.0,
+    key: JournalKey | None = None,
 ) -> ApplyResult:
-    """Make the plan's changes in order, journalling each to ``journal_path`` (a new file).
+    """Make the plan's changes in order, journalling each to ``journal_path`` (a new file)
+    signed with ``key`` (default: the user's journal key, created if there is none).
 
     Raises :class:`~trailwarden.errors.Error` only for user errors (journal exists, wrong
-    account's credentials); AWS failures stop the apply and are in the result. ``on_step``
-    is called after each successful call, before its ``done`` record (a test hook).
+    account's credentials, unusable key); AWS failures stop the apply and are in the
+    result. ``on_step`` is called after each successful call, before its ``done`` record
+    (a test hook).
     """
+    key = key or load_key(create=True)
     region = plan.steps[0].region if plan.steps else factory.region_name or "us-east-1"
     account, _ = identify(factory, region)
     if account != plan.account_id:
@@ -113,18 +133,25 @@ def apply_plan(
             f"{account}; use credentials (--profile) for account {plan.account_id}."
         )
     run = _Run(factory, WritePacer(sleep, clock), sleep, clock, iam_propagation_timeout)
-    with Journal.create(journal_path, plan.account_id, plan_to_dict(plan)) as journal:
+    named_key = key.path if key.path != key_path() else None
+    with Journal.create(journal_path, plan.account_id, plan_to_dict(plan), key) as journal:
         for i, step in enumerate(plan.steps):
             failure = run.step(journal, step, on_step)
             if failure is not None:
                 journal.end(ApplyStatus.FAILED.value)
                 error, called = failure
-                rest = plan.steps[i + 1 :]
                 return ApplyResult(
-                    ApplyStatus.FAILED, journal_path, plan.steps[:i], step, error, called, rest
+                    ApplyStatus.FAILED,
+                    journal_path,
+                    plan.steps[:i],
+                    key=named_key,
+                    failed_step=step,
+                    error=error,
+                    called=called,
+                    not_started=plan.steps[i + 1 :],
                 )
         journal.end(ApplyStatus.COMPLETE.value)
-    return ApplyResult(ApplyStatus.COMPLETE, journal_path, plan.steps)
+    return ApplyResult(ApplyStatus.COMPLETE, journal_path, plan.steps, named_key)
 
 
 class _Run:
@@ -150,7 +177,7 @@ class _Run:
             journal.failed(step.id, changed)
             return changed, False
         journal.begin(step.id, step.action.value, step.target, step.region, found, step.after)
-        error, response = self._call(step)
+        error, response = self._call(step, journal.journal_id)
         if error is not None:
             journal.failed(step.id, error)
             return error, True
@@ -173,10 +200,10 @@ class _Run:
                 found = change.read(self.factory, step.target, step.region, step.after)
         return found
 
-    def _call(self, step: Step) -> tuple[ApiError | None, Any]:
+    def _call(self, step: Step, journal_id: str) -> tuple[ApiError | None, Any]:
         """(None, the call's answer) when it succeeded; else (the error, None)."""
         change = CHANGES[step.action]
-        call = change.do(self.factory, step.target, step.region, step.after)
+        call = change.do(self.factory, step.target, step.region, step.after, journal_id)
         fresh = change.needs_fresh(step.after) & self.changed
         # Only a role or log group this apply has just made can be "not usable yet"; for
         # any other the error is final.

@@ -1,37 +1,54 @@
-"""The apply journal: JSON Lines, write-ahead, one fsync per record.
+"""The apply journal: JSON Lines, write-ahead, signed, locked, one fsync per record.
 
 A step's ``begin`` record is on disk before its API call is made and its ``done`` record
 after the call succeeded, so a journal always tells which calls may have been made: every
 step with a ``begin``. A process killed mid-write leaves at most a truncated last line,
-which :func:`read_journal` ignores (and :meth:`Journal.reopen` removes before appending).
-Rollback appends ``undo-*`` records, so it can be re-run after an interruption.
+which the reader ignores (and :meth:`Journal.reopen` removes before appending). Rollback
+appends ``undo-*`` records, so it can be re-run after an interruption.
+
+Every line is signed (:mod:`.journal_seal`, with the key of :mod:`.journal_key`) and the
+file is created with mode 0600 and written only with ``O_APPEND``. An apply or rollback
+holds an exclusive ``flock`` on the journal from its first read to its last write; a
+second one on the same journal is refused at once with a sentence, never interleaved.
 
 Records (the remediation contract; ``begin`` also carries the step's action, target,
 region and planned ``after``, so that rollback needs nothing but the journal)::
 
-    {"type": "header", "journal_version": 1, "tool": {...}, "account_id", "started_at", "plan"}
+    {"type": "header", "journal_version": 2, "journal_id", "key_id", "tool": {...},
+     "account_id", "started_at", "plan"}
     {"type": "begin", "step", "at", "action", "target", "region", "before", "after"}
-    {"type": "done", "step", "at", "after"}
+    {"type": "done", "step", "at", "after"[, "result"]}
     {"type": "failed", "step", "at", "error": {"action", "code", "message"}}
     {"type": "end", "at", "status": "complete" | "failed"}
     {"type": "undo-begin", "step", "at", "action"}   (before an undo call)
     {"type": "undo-done", "step", "at"}
     {"type": "undo-skipped", "step", "at", "reason", "kept"}   (kept: left in place; revisited)
     {"type": "undo-failed", "step", "at", "error": {...}}
+
+each followed, on its line, by ``"mac"`` (:mod:`.journal_seal`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from trailwarden.errors import JournalError
 from trailwarden.inventory import ApiError, JsonDict
-from trailwarden.remediate.engine.journal_state import JOURNAL_VERSION, JournalState, parse_records
+from trailwarden.remediate.engine.journal_key import JournalKey, load_key
+from trailwarden.remediate.engine.journal_read import (
+    JOURNAL_VERSION,
+    MAX_JOURNAL_BYTES,
+    read_records,
+)
+from trailwarden.remediate.engine.journal_seal import GENESIS, seal
+from trailwarden.remediate.engine.journal_state import JournalState
 
 __all__ = ["JOURNAL_VERSION", "Journal", "JournalState", "default_journal_path", "read_journal"]
 
@@ -42,9 +59,10 @@ def default_journal_path(now: datetime | None = None) -> Path:
     return Path(f"trailwarden-journal-{stamp}.jsonl")
 
 
-def read_journal(path: Path) -> JournalState:
-    """What the journal at ``path`` says happened; :class:`JournalError` if it cannot tell."""
-    return parse_records(_read(path), path)
+def read_journal(path: Path, key: JournalKey | None = None) -> JournalState:
+    """What the journal at ``path`` says happened, once its signatures and contents are
+    verified (``key``: the default journal key); :class:`JournalError` if it cannot tell."""
+    return read_records(_read(path), path, (lambda: key) if key else load_key)
 
 
 def _now() -> str:
@@ -56,20 +74,24 @@ def _error(error: ApiError) -> JsonDict:
 
 
 class Journal:
-    """An open journal; every record is on disk (flushed and fsynced) when a method returns."""
+    """An open, locked journal; every record is on disk (fsynced) when a method returns."""
 
-    def __init__(self, path: Path, file: IO[str]) -> None:
-        self.path = path
-        self._file = file
+    def __init__(
+        self, path: Path, fd: int, key: JournalKey, last_mac: str, journal_id: str
+    ) -> None:
+        self.path, self.journal_id = path, journal_id
+        self._fd, self._key, self._last_mac = fd, key, last_mac
 
     @classmethod
-    def create(cls, path: Path, account_id: str, plan: JsonDict) -> Journal:
+    def create(cls, path: Path, account_id: str, plan: JsonDict, key: JournalKey) -> Journal:
         """A new journal with its header; never overwrites an existing file."""
-        from trailwarden import __version__
+        from trailwarden.version import __version__
 
         try:
-            # "x": exclusive create, so two applies can never share (or clobber) a journal.
-            file = path.open("x", encoding="utf-8")
+            # O_EXCL: two applies never share (or clobber) a journal, and a symlink planted
+            # at the path is refused; 0600: a journal describes the account's resources.
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | _CLOEXEC
+            fd = os.open(path, flags, 0o600)
         except FileExistsError as exc:
             raise JournalError(
                 f"The journal {path} already exists; pass a new file name with --journal."
@@ -79,12 +101,19 @@ class Journal:
                 f"Cannot create the journal {path}: {exc.strerror or exc}; "
                 "choose a writable path with --journal."
             ) from exc
-        journal = cls(path, file)
+        journal = cls(path, fd, key, GENESIS, secrets.token_hex(16))
+        try:
+            _lock(fd, path)
+        except BaseException:
+            journal.close()
+            raise
         _fsync_directory(path)
         journal._write(
             {
                 "type": "header",
                 "journal_version": JOURNAL_VERSION,
+                "journal_id": journal.journal_id,
+                "key_id": key.key_id,
                 "tool": {"name": "trailwarden", "version": __version__},
                 "account_id": account_id,
                 "started_at": _now(),
@@ -94,28 +123,35 @@ class Journal:
         return journal
 
     @classmethod
-    def reopen(cls, path: Path) -> Journal:
-        """An existing journal, to append to; a truncated last line is dropped first (its
-        record was never completely written, so it never counted)."""
-        raw = _read(path)
-        tail = raw[raw.rfind(b"\n") + 1 :]
+    def reopen(cls, path: Path, key: JournalKey) -> tuple[Journal, JournalState]:
+        """An existing journal, locked, to append to, and what it says (read under the
+        lock). A truncated last line is dropped first: its record never counted."""
         try:
-            file = path.open("r+", encoding="utf-8")
-            if tail:
-                if _is_record(tail):
-                    file.seek(0, os.SEEK_END)
-                    file.write("\n")
-                else:
-                    file.truncate(len(raw) - len(tail))
-                file.flush()
-                os.fsync(file.fileno())
-            file.seek(0, os.SEEK_END)
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | _CLOEXEC)
         except OSError as exc:
+            raise JournalError(
+                f"Cannot open the journal {path}: {exc.strerror or exc}; "
+                "check the path and make the file writable."
+            ) from exc
+        try:
+            _lock(fd, path)
+            raw = _read_fd(fd, path)
+            state = read_records(raw, path, lambda: key)
+            if state.truncated:
+                os.ftruncate(fd, raw.rindex(b"\n") + 1)
+            elif state.unterminated:
+                os.write(fd, b"\n")
+            os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)
             raise JournalError(
                 f"Cannot append to the journal {path}: {exc.strerror or exc}; "
                 "make it writable and run again."
             ) from exc
-        return cls(path, file)
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(path, fd, key, state.last_mac, state.journal_id), state
 
     def __enter__(self) -> Journal:
         return self
@@ -126,7 +162,16 @@ class Journal:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._file.close()
+        self.close()
+
+    def close(self) -> None:
+        """Close the file, which releases the lock."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def fileno(self) -> int:
+        return self._fd
 
     def begin(
         self, step_id: str, action: str, target: str, region: str, before: Any, after: JsonDict
@@ -169,35 +214,72 @@ class Journal:
         self._write({"type": "undo-failed", "step": step_id, "at": _now(), "error": _error(error)})
 
     def _write(self, record: JsonDict) -> None:
-        # One write per line, then flush + fsync: once this returns, the record survives a
-        # crash of the process or the machine.
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        # One signed line per record, appended, then fsync: once this returns, the record
+        # survives a crash of the process or the machine.
+        body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        line, mac = seal(self._key, self._last_mac, body)
         try:
-            self._file.write(line)
-            self._file.flush()
-            os.fsync(self._file.fileno())
+            view = memoryview(line)
+            while view:
+                view = view[os.write(self._fd, view) :]
+            os.fsync(self._fd)
         except OSError as exc:
             raise JournalError(
                 f"Cannot write to the journal {self.path}: {exc.strerror or exc}; the last "
                 "change may not be recorded — check the disk, then run trailwarden rollback "
                 f"{self.path}."
             ) from exc
+        self._last_mac = mac
+
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _lock(fd: int, path: Path) -> None:
+    """An exclusive lock on the journal, or :class:`JournalError` at once if another
+    trailwarden holds it (flock locks belong to the open file, so two threads with their
+    own opens exclude each other too)."""
+    if sys.platform == "win32":  # pragma: no cover - POSIX only
+        return
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        raise JournalError(
+            f"The journal {path} is in use by another trailwarden (an apply or a rollback "
+            "of it is running); wait until it has finished, then run this command again."
+        ) from exc
 
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | _CLOEXEC)
     except OSError as exc:
         raise JournalError(
             f"Cannot read the journal {path}: {exc.strerror or exc}; check the path."
         ) from exc
-
-
-def _is_record(line: bytes) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
-    except ValueError:
-        return False
+        return _read_fd(fd, path)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, path: Path) -> bytes:
+    chunks: list[bytes] = []
+    size = offset = 0
+    while True:
+        chunk = os.pread(fd, 1 << 20, offset)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        offset += len(chunk)
+        if size > MAX_JOURNAL_BYTES:
+            raise JournalError(
+                f"{path} is larger than {MAX_JOURNAL_BYTES >> 20} MiB, which no trailwarden "
+                "journal is; pass the journal that fix --apply wrote."
+            )
 
 
 def _fsync_directory(path: Path) -> None:

@@ -47,7 +47,10 @@ def complete_inventory(factory: ClientFactory, inventory: Inventory, wanted: Wan
     if not groups and not roles and not topics:
         return inventory
     iam_region = _iam_region(factory, inventory)
-    with ThreadPoolExecutor(_WORKERS, thread_name_prefix="trailwarden-lookup") as pool:
+    # Not ``with``: its exit waits for every call in flight, so Ctrl-C (or an error) would
+    # wait up to a read timeout on an endpoint that stalls; the collector does the same.
+    pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="trailwarden-lookup")
+    try:
         group_futures = [pool.submit(_log_group, factory, inventory, g) for g in groups]
         role_futures = [
             pool.submit(_role, factory, inventory, iam_region, arn, name)
@@ -58,6 +61,10 @@ def complete_inventory(factory: ClientFactory, inventory: Inventory, wanted: Wan
         new_groups = [f.result() for f in group_futures]
         new_roles = [f.result() for f in role_futures]
         new_topics = [f.result() for f in topic_futures]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return dataclasses.replace(
         inventory,
         topics=tuple(sorted((*inventory.topics, *new_topics), key=lambda t: t.arn)),

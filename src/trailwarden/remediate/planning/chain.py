@@ -91,8 +91,18 @@ class ChainWork:
     def _best(
         self, cls: EventClass, filters: LogGroupFilters
     ) -> tuple[Chain, MetricTransformation] | None:
+        # A filter this plan puts serves the class it is put for only: each CIS class gets
+        # its own filter and alarm, as CIS lays them out, even where another class's
+        # pattern happens to catch its events too (4.2's catches 4.6's failed sign-ins).
+        planned = {
+            s.after["filter_name"]: s.fixes
+            for (action, _), s in self.steps.items()
+            if action is Action.PUT_METRIC_FILTER
+        }
         judged = []
         for f in filters.filters:
+            if f.name in planned and cls.id not in planned[f.name]:
+                continue
             if f.transformations and ml.catches_all(f, cls):
                 for chain in alarm_chains(cls.title, self.inv, self.group, f):
                     metric = chain.outcome.evidence.get("metric")

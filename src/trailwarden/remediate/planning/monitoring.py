@@ -33,6 +33,7 @@ class MonitoringPlan:
     skips: tuple[Skip, ...] = ()
     diagnoses: tuple[str, ...] = ()
     wanted_topics: tuple[str, ...] = ()  # topic ARNs to look up (not in the inventory)
+    diagnosed: frozenset[tuple[str, str]] = frozenset()  # (account resource, check id)
 
 
 def plan_monitoring(
@@ -74,6 +75,15 @@ def plan_monitoring(
         why = f"--trail leaves out trail {trail.name}, whose log group {ref.name} the filters need."
         skips += [Skip(c.id, trail.arn, why) for c in todo]
         return MonitoringPlan(skips=tuple(skips))
+    if ref.account_id != inventory.account_id:
+        # An organization trail's log group is the management account's: only it can add
+        # filters and alarms there.
+        why = (
+            f"the log group of trail {trail.name}, {ref.name}, belongs to account "
+            f"{ref.account_id}: run trailwarden fix in that account to add filters there."
+        )
+        skips += [Skip(c.id, account, why) for c in todo]
+        return MonitoringPlan(skips=tuple(skips))
     arn = parse_arn(options.alarm_topic_arn or "")
     if arn is not None and (arn.region, arn.account_id) != (ref.region, ref.account_id):
         raise UsageError(
@@ -85,12 +95,18 @@ def plan_monitoring(
     for cls in todo:
         work.follow(cls)
     steps = sorted(work.steps.values(), key=lambda s: MONITORING_ORDER[s.action])
+    heard_of = [c for ids in (*work.unheard.values(), *work.unknown.values()) for c in ids]
     return MonitoringPlan(
         tuple(steps),
         tuple(skips + work.skips),
         tuple(_diagnoses(work)),
         tuple(work.wanted_topics),
+        frozenset((account, c) for c in heard_of),
     )
+
+
+def _keep(ids: list[str]) -> str:
+    return "keeps" if len(set(ids)) == 1 else "keep"
 
 
 def _text(f: Finding) -> str:
@@ -98,9 +114,12 @@ def _text(f: Finding) -> str:
 
 
 def _qualifying_trail(inventory: Inventory, tw010: Finding | None) -> Trail | None:
+    """TW010's first qualifying trail, one of the account's own if there is one."""
     arns = tw010.evidence.get("qualifying", ()) if tw010 else ()
     by_arn = {t.arn: t for t in inventory.trails}
-    return next((by_arn[a] for a in arns if a in by_arn), None)
+    trails = [by_arn[a] for a in arns if a in by_arn]
+    own = [t for t in trails if t.account_id == inventory.account_id]
+    return next(iter(own or trails), None)
 
 
 def _diagnoses(work: ChainWork) -> list[str]:
@@ -113,7 +132,7 @@ def _diagnoses(work: ChainWork) -> list[str]:
             out.append(
                 f"Topic {arn}: the subscription of {work.options.alarm_email} stays "
                 '"PendingConfirmation" until its recipient follows the link in the email '
-                f"AWS sends; until then {classes} keep failing the check."
+                f"AWS sends; until then {classes} {_keep(ids)} failing the check."
             )
         elif created:
             out.append(

@@ -3,6 +3,10 @@
 One pass over the selected trails, in inventory order, then the monitoring checks. Every
 inventory lookup goes through :meth:`.PlanContext.group` / :meth:`.PlanContext.role`, which
 remember what was missing: that list is what :func:`.plan.wanted_resources` returns.
+
+Every failing finding ends up in the plan: fixed by steps, diagnosed, or skipped with the
+reason — also those that ``--check`` or ``--trail`` leave out, so that a plan never reads
+"nothing to do" while a check still fails.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from trailwarden.inventory import Trail
 from trailwarden.monitoring import CLASSES_BY_ID
 from trailwarden.remediate.changes.put_retention_policy import PutRetentionPolicy, deletes_older
 from trailwarden.remediate.changes.start_logging import StartLogging
-from trailwarden.remediate.model import Action, Plan, Step
+from trailwarden.remediate.model import Action, Plan, Skip, Step
 from trailwarden.remediate.planning.context import PlanContext
 from trailwarden.remediate.planning.integration import INTEGRATION, plan_integration
 from trailwarden.remediate.planning.monitoring import MonitoringPlan, plan_monitoring
@@ -28,6 +32,11 @@ __all__ = ["ORDER", "Planner"]
 ORDER = {action: i for i, action in enumerate(Action)}
 
 _CAUSES = ("TW001", "TW002", "TW003", "TW006")  # what TW004/TW005 failures are explained by
+
+
+def _account(account_id: str) -> str:
+    """The resource id of the account's findings (TW010, TW101–TW115)."""
+    return f"AWS::::Account:{account_id}"
 
 
 class Planner(PlanContext):
@@ -47,12 +56,59 @@ class Planner(PlanContext):
                 "need one; choose one trail with --trail."
             )
         steps = tuple(replace(s, id=str(i)) for i, s in enumerate(self.steps, 1))
+        skipped = (*self.skips, *monitoring.skips)
+        # A failing TW004/TW005, and TW010 in scope, are always diagnosed (_diagnoses).
+        diagnosed = {(t.arn, cid) for t, cid in self.explain} | set(monitoring.diagnosed)
+        tw010 = self.findings.get(_account(self.inventory.account_id), {}).get("TW010")
+        if tw010 is not None and tw010.status is Status.FAIL and self.in_scope("TW010"):
+            diagnosed.add((tw010.resource_id, "TW010"))
+        left = self._left_over(steps, skipped, diagnosed)
         return Plan(
             account_id=self.inventory.account_id,
             steps=steps,
-            skipped=(*self.skips, *monitoring.skips),
+            skipped=(*skipped, *left),
             diagnoses=(*self._diagnoses(steps), *monitoring.diagnoses),
         )
+
+    def _left_over(
+        self, steps: Sequence[Step], skipped: Sequence[Skip], diagnosed: set[tuple[str, str]]
+    ) -> list[Skip]:
+        """A skip, with the reason, for each failing finding no step, skip or diagnosis
+        answers: left out by --check or --trail, or one no change of trailwarden's fixes."""
+        account = _account(self.inventory.account_id)
+        covered = {(s.trail_arn, c) for s in steps for c in s.fixes} | diagnosed
+        covered |= {(s.trail_arn, s.check_id) for s in skipped}
+        # The monitoring checks are the account's findings, whatever trail their steps name.
+        answered = [*(c for s in steps for c in s.fixes), *(s.check_id for s in skipped)]
+        covered |= {(account, c) for c in answered if c in CLASSES_BY_ID}
+        left = []
+        for resource, found in self.findings.items():
+            for cid, f in sorted(found.items()):
+                if f.status not in (Status.FAIL, Status.ERROR) or (resource, cid) in covered:
+                    continue
+                trail = next((t for t in self.inventory.trails if t.arn == resource), None)
+                if not self.in_scope(cid):
+                    checks = ", ".join(sorted(self.options.checks or ()))
+                    why = (
+                        f"not selected: this fix is for --check {checks} only; run it with "
+                        "that check too, or without --check, to plan it."
+                    )
+                elif trail is not None and not self.selected(trail):
+                    names = ", ".join(sorted(self.options.trails or ()))
+                    why = (
+                        f"not selected: this fix is for --trail {names} only; run it for "
+                        f"trail {trail.name} too to plan it."
+                    )
+                elif f.status is Status.ERROR:
+                    why = (
+                        f"{cid} could not be evaluated ({f.message.rstrip('.')}), so "
+                        "trailwarden plans no change for it."
+                    )
+                else:
+                    why = f"no change of trailwarden's makes it pass (trailwarden explain {cid})."
+                left.append(Skip(cid, resource, why))
+        # Deterministic whatever the findings' order: trails, then the account.
+        return sorted(left, key=lambda k: (k.trail_arn == account, k.trail_arn, k.check_id))
 
     def _monitoring(self) -> MonitoringPlan:
         """TW101–TW115, after every trail's steps: their filters go on TW010's log group."""

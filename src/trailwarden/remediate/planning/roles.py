@@ -1,6 +1,10 @@
 """The delivery role a trail should use, and the steps that make it so (part of TW001–TW003).
 
 - A role the trail already names is kept if :func:`assess_role` passes for the log group.
+- A role the trail names that no longer exists is recreated where it was (same name and
+  path), unless another trail names it too: then the trail's settings stay as they are and
+  no UpdateTrail is needed — which rollback could not undo, since CloudTrail refuses to
+  point a trail back at a deleted role.
 - It is repaired in place (trust statement added, inline policy put) only for TW003, only if
   this trail alone uses it, and only if the repair makes :func:`assess_role` pass: a Deny or
   a permissions boundary is never worked around. Otherwise the trail gets a dedicated role.
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from trailwarden.arns import LogGroupRef, parse_role_arn
+from trailwarden.arns import LogGroupRef, parse_arn, parse_role_arn
 from trailwarden.checks.delivery_role import assess_role
 from trailwarden.inventory import PolicyDocument, Role, Trail
 from trailwarden.remediate.changes.create_role import CreateRole
@@ -62,7 +66,10 @@ def choose_role(
         else:
             why = f"role {parsed[2]} was not looked up, so it is not reused"
     elif role.exists is False:
-        why = f"role {role.name} does not exist"
+        recreated = _recreate(p, trail, role, ref, fixes)
+        if recreated is not None:
+            return recreated
+        why = f"role {role.name} does not exist, and another trail names it too"
     elif not readable or role.trust_policy is None:
         why = f"role {role.name} could not be fully read, so it is not reused"
     elif others := p.other_trails(role, trail):
@@ -83,6 +90,42 @@ def choose_role(
     return _dedicated(p, trail, ref, fixes, why)
 
 
+def _recreate(
+    p: PlanContext, trail: Trail, role: Role, ref: LogGroupRef, fixes: tuple[str, ...]
+) -> RoleChoice | None:
+    """The trail's deleted role, created again under its name and path (None: unsafe)."""
+    arn = parse_arn(role.arn)
+    if arn is None or arn.account_id != trail.account_id or role.arn in p.claimed_roles:
+        return None
+    if p.other_trails(role, trail):
+        return None  # recreated for this trail only, it would still fail the other
+    path = "/" + "".join(f"{part}/" for part in arn.resource.split("/")[1:-1])
+    document = role_policy(trail, ref, p.inventory.organization_id)
+    create = CreateRole.build(
+        trail,
+        role.name,
+        fixes,
+        f"Recreate role {role.name}, which trail {trail.name} names but which no longer "
+        "exists, under the same name and path, so that the trail's settings stay as they are "
+        f"(only CloudTrail acting for trail {trail.name} may assume it), because "
+        f"{p.because(trail, fixes)}.",
+        path=path,
+    )
+    if create.target != role.arn:
+        return None
+    policy = PutRolePolicy.build(
+        trail,
+        role.arn,
+        role.name,
+        None,
+        document,
+        fixes,
+        f"Allow role {role.name} only logs:CreateLogStream and logs:PutLogEvents on trail "
+        f"{trail.name}'s streams in log group {ref.name}.",
+    )
+    return role.arn, [create, policy]
+
+
 def _repair(
     p: PlanContext, trail: Trail, role: Role, ref: LogGroupRef, fixes: tuple[str, ...]
 ) -> list[Step] | None:
@@ -91,7 +134,7 @@ def _repair(
     steps, working = [], role
     verdict = assess_role(trail, working, ref, org)
     if "permissions" not in verdict.evidence:  # the trust policy failed (assess_role order)
-        trust = merged_trust(role.trust_policy, trail)
+        trust = merged_trust(role.trust_policy, trail.arn, trail.account_id)
         reason = (
             f"Let CloudTrail assume role {role.name} for trail {trail.name} by adding one "
             f"statement to its trust policy (the rest is kept), because {cause}."
@@ -125,7 +168,7 @@ def _dedicated(
     p: PlanContext, trail: Trail, ref: LogGroupRef, fixes: tuple[str, ...], why: str
 ) -> RoleChoice | str:
     org = p.inventory.organization_id
-    trust, document = trust_policy(trail), role_policy(trail, ref, org)
+    trust, document = trust_policy(trail.arn, trail.account_id), role_policy(trail, ref, org)
     names = [role_name(trail, n) for n in CANDIDATES]
     for name in names:
         arn = role_arn(trail, name)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import shlex
 
-from trailwarden import __version__
 from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.model import Plan, Step
+from trailwarden.version import __version__
 
 __all__ = ["render_cli", "step_command"]
 

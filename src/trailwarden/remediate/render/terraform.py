@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from trailwarden import __version__
 from trailwarden.inventory import Inventory
 from trailwarden.remediate.changes.support.iac import GroupSpec, RoleSpec, TrailSpec
 from trailwarden.remediate.model import Plan
 from trailwarden.remediate.render.hcl import Expr, Ids, block, hcl_value, import_block, lifecycle
 from trailwarden.remediate.render.iac import collect, trail_facts
 from trailwarden.remediate.render.terraform_monitoring import monitoring_blocks
+from trailwarden.version import __version__
 
 __all__ = ["render_terraform"]
 

@@ -1,5 +1,10 @@
 """The plan for people: per trail, numbered steps with before → after, the permissions they
-need and why; then what was skipped, the diagnoses, and one closing line."""
+need and why; then what was skipped, the diagnoses, and one closing line.
+
+Names, ARNs, patterns and messages in a plan come from the account (a metric filter's name
+is whatever someone with logs:PutMetricFilter wrote): every line is escaped with
+:func:`trailwarden.textsafe.printable` and drawn as :class:`rich.text.Text`, never markup.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from typing import TYPE_CHECKING
 from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.changes.support.wording import name_of
 from trailwarden.remediate.model import Plan, Step
+from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,22 +22,23 @@ if TYPE_CHECKING:
 __all__ = ["closing_line", "describe_step", "render_plan"]
 
 
-def render_plan(plan: Plan, console: Console) -> None:
+def render_plan(plan: Plan, console: Console, *, applying: bool = False) -> None:
+    """Draw ``plan``; ``applying``: it is about to be applied (the closing line says so)."""
     from rich.padding import Padding
     from rich.text import Text
 
     def indented(text: Text | str, indent: int = 5, style: str = "") -> None:
-        line = text if isinstance(text, Text) else Text(text, style=style)
+        line = text if isinstance(text, Text) else Text(printable(text), style=style)
         console.print(Padding(line, (0, 0, 0, indent), expand=False))  # wraps keep the indent
 
     trails = dict.fromkeys([s.trail_arn for s in plan.steps] + [k.trail_arn for k in plan.skipped])
     for arn in trails:
         account = arn.removeprefix("AWS::::Account:")  # account-wide skips (TW1xx)
         title = f"Account {account}" if account != arn else f"Trail {name_of(arn)}  {arn}"
-        console.print(Text(title, style="bold cyan"))
+        console.print(Text(printable(title), style="bold cyan"))
         for step in (s for s in plan.steps if s.trail_arn == arn):
             headline, changes = describe_step(step)
-            indented(Text.assemble(f"{step.id}. ", (headline, "bold")), 2)
+            indented(Text.assemble(f"{step.id}. ", (printable(headline), "bold")), 2)
             for change in changes:
                 indented(change)
             indented(f"needs: {', '.join(step.permissions)}", style="dim")
@@ -40,25 +48,30 @@ def render_plan(plan: Plan, console: Console) -> None:
             reasons.setdefault(skip.reason, []).append(skip.check_id)
         for reason, checks in reasons.items():
             head = Text.assemble(("skipped ", "yellow"), (", ".join(checks), "bold yellow"))
-            indented(head.append(f": {reason}"), 2)
+            indented(head.append(printable(f": {reason}")), 2)
         console.print()
     if plan.diagnoses:
         console.print(Text("Diagnoses", style="bold"))
         for line in plan.diagnoses:
             indented(f"- {line}", 2)
         console.print()
-    console.print(Text(closing_line(plan), style="bold"))
+    console.print(Text(closing_line(plan, applying=applying), style="bold"))
 
 
-def closing_line(plan: Plan) -> str:
-    n = len(plan.steps)
-    if n:
-        plural = "s" if n != 1 else ""
-        return f"{n} change{plural} planned; nothing changed. Run with --apply to make them."
-    if plan.skipped:
+def closing_line(plan: Plan, *, applying: bool = False) -> str:
+    """What the plan amounts to, in one line: what it changes, or that failing checks
+    remain that it cannot change (never "nothing to do" while any does)."""
+    if plan.steps:
+        planned = f"{count(len(plan.steps), 'change')} planned"
+        if applying:
+            return f"{planned}."
+        return f"{planned}; nothing changed. Run with --apply to make them."
+    left = sorted({s.check_id for s in plan.skipped})
+    if left or plan.diagnoses:
+        named = f" ({', '.join(left)})" if left else ""
         return (
-            f"Nothing to do: no change can be planned ({len(plan.skipped)} finding"
-            f"{'s' if len(plan.skipped) != 1 else ''} skipped, see above)."
+            f"No change planned, but failing checks remain{named}: the skipped findings and "
+            "diagnoses above say why each is left as it is."
         )
     return "Nothing to do: no selected check fails on the selected trails."
 

@@ -18,7 +18,7 @@ from trailwarden.remediate.changes.support.targets import alarm_name
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
 
-__all__ = ["ALARM_FIELDS", "ALARM_LISTS", "put_alarm", "read_alarm"]
+__all__ = ["ALARM_FIELDS", "ALARM_LISTS", "alarm_tags", "put_alarm", "read_alarm"]
 
 # State key → DescribeAlarms / PutMetricAlarm field: every setting PutMetricAlarm takes
 # (tags aside: PutMetricAlarm ignores them when it updates an alarm).
@@ -69,6 +69,20 @@ def read_alarm(factory: ClientFactory, target: str, region: str) -> JsonDict | N
     if state["threshold"] is not None:
         state["threshold"] = float(state["threshold"])
     return state
+
+
+def alarm_tags(
+    factory: ClientFactory, target: str, region: str
+) -> dict[str, str] | None | ApiError:
+    """The alarm's tags (None: it does not exist).
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListTagsForResource.html
+    """
+    try:
+        cloudwatch = factory.client("cloudwatch", region)
+        found = cloudwatch.list_tags_for_resource(ResourceARN=target).get("Tags", [])
+    except AwsCallError as exc:
+        return absent_or_error(exc, "cloudwatch:ListTagsForResource", region)
+    return {t["Key"]: t["Value"] for t in found}
 
 
 def put_alarm(

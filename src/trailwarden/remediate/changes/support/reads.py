@@ -16,7 +16,15 @@ from trailwarden.remediate.changes.support.targets import log_group_ref, role_na
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
 
-__all__ = ["absent_or_error", "read_log_group", "read_role_target"]
+__all__ = ["ROLE_READS", "absent_or_error", "read_log_group", "read_role_target"]
+
+# The calls of read_role_target (the collector's read_role).
+ROLE_READS = (
+    "iam:GetRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+)
 
 
 def absent_or_error(exc: AwsCallException, action: str, region: str) -> ApiError | None:

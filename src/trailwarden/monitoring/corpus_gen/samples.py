@@ -1,251 +1,31 @@
-"""Writes the corpus (``corpus/TW1xx.json``): ``python -m trailwarden.monitoring.corpus_gen``.
+# Data module: the samples of the CIS monitoring corpus, each with why it is there.
+"""The positives and negatives of each event class, TW101–TW115.
 
-Deterministic: event ids are UUID5s of their content and times are fixed, so running it
-again gives the committed files byte for byte. Record shape: "CloudTrail record contents"
-(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+Positives are records the class's filter must match: every event name any CIS version
+names, from several regions, principals and identity types. Negatives are records CIS
+means to leave out (a console sign-in with MFA, a service-invoked root event, read-only
+calls). The order of the calls below numbers the records: keep it, or the corpus changes.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from itertools import count, cycle
-from pathlib import Path
-from typing import Any
-
-from .catalog import CLASSES
-
-ACCOUNT = "111122223333"
-REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "sa-east-1")
-_T0 = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
-_SEQ = count()
-_CLI = "aws-cli/2.15.30 Python/3.11.8 Linux/6.1.79 exe/x86_64.amzn.2023 prompt/off"
-_BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0"
-Json = dict[str, Any]
-
-
-def iam_user(name: str = "alice") -> Json:
-    return {
-        "type": "IAMUser",
-        "principalId": "AIDA" + name.upper().ljust(17, "X"),
-        "arn": f"arn:aws:iam::{ACCOUNT}:user/{name}",
-        "accountId": ACCOUNT,
-        "accessKeyId": "AKIA" + name.upper().ljust(16, "Z"),
-        "userName": name,
-    }
-
-
-def assumed_role(
-    role: str = "AWSReservedSSO_AdministratorAccess_0123abcd", session: str = "dana"
-) -> Json:
-    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{role}"
-    return {
-        "type": "AssumedRole",
-        "principalId": f"AROAEXAMPLEROLEID0001:{session}",
-        "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{session}",
-        "accountId": ACCOUNT,
-        "accessKeyId": "ASIAEXAMPLESESSION01",
-        "sessionContext": {
-            "sessionIssuer": {
-                "type": "Role",
-                "principalId": "AROAEXAMPLEROLEID0001",
-                "arn": role_arn,
-                "accountId": ACCOUNT,
-                "userName": role,
-            },
-            "attributes": {"creationDate": "2025-03-10T07:58:12Z", "mfaAuthenticated": "false"},
-        },
-    }
-
-
-def federated(name: str = "ops-bot") -> Json:
-    return {
-        "type": "FederatedUser",
-        "principalId": f"{ACCOUNT}:{name}",
-        "arn": f"arn:aws:sts::{ACCOUNT}:federated-user/{name}",
-        "accountId": ACCOUNT,
-        "accessKeyId": "ASIAEXAMPLEFEDERATED",
-        "sessionContext": {
-            "sessionIssuer": {
-                "type": "IAMUser",
-                "principalId": "AIDAEXAMPLEBROKER0001",
-                "arn": f"arn:aws:iam::{ACCOUNT}:user/federation-broker",
-                "accountId": ACCOUNT,
-                "userName": "federation-broker",
-            },
-            "attributes": {"creationDate": "2025-03-10T07:30:00Z", "mfaAuthenticated": "false"},
-        },
-    }
-
-
-def root(**extra: Any) -> Json:
-    return {
-        "type": "Root",
-        "principalId": ACCOUNT,
-        "arn": f"arn:aws:iam::{ACCOUNT}:root",
-        "accountId": ACCOUNT,
-        "accessKeyId": "ASIAEXAMPLEROOTKEY01",
-        **extra,
-    }
-
-
-PRINCIPALS: tuple[Callable[[], Json], ...] = (
-    iam_user,
+from trailwarden.monitoring.catalog import CLASSES
+from trailwarden.monitoring.corpus_gen.records import (
+    ACCOUNT,
+    Json,
     assumed_role,
+    console_login,
+    each,
     federated,
-    lambda: iam_user("bob"),
+    iam_user,
+    reads,
+    record,
+    request_for,
+    root,
+    sample,
 )
-_GLOBAL = {"iam", "organizations"}  # recorded in us-east-1
 
-
-def record(
-    name: str,
-    service: str,
-    who: Json,
-    *,
-    region: str = "us-east-1",
-    error: tuple[str, str] | None = None,
-    request: Json | None = None,
-    response: Json | None = None,
-    extra: Json | None = None,
-    event_type: str = "AwsApiCall",
-    source_ip: str | None = None,
-    agent: str = _CLI,
-) -> Json:
-    """A CloudTrail management event record, as CloudTrail delivers it to CloudWatch Logs."""
-    n = next(_SEQ)
-    read_only = name.startswith(("Describe", "Get", "List", "Head", "Lookup"))
-    r: Json = {
-        "eventVersion": "1.09" if event_type == "AwsApiCall" else "1.08",
-        "userIdentity": who,
-        "eventTime": (_T0 + timedelta(minutes=7 * n)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "eventSource": f"{service}.amazonaws.com",
-        "eventName": name,
-        "awsRegion": "us-east-1" if service in _GLOBAL else region,
-        "sourceIPAddress": source_ip or f"203.0.113.{10 + n % 200}",
-        "userAgent": agent,
-    }
-    if error:  # a failed console sign-in has an errorMessage and no errorCode
-        if error[0]:
-            r["errorCode"] = error[0]
-        r["errorMessage"] = error[1]
-    r["requestParameters"] = request
-    r["responseElements"] = response
-    if extra:
-        r["additionalEventData"] = extra
-    r["requestID"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"req/{n}/{name}"))
-    r["eventID"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"event/{n}/{name}/{region}"))
-    r["readOnly"] = read_only
-    r["eventType"] = event_type
-    r["managementEvent"] = True
-    r["recipientAccountId"] = ACCOUNT
-    r["eventCategory"] = "Management"
-    if event_type == "AwsApiCall":
-        r["tlsDetails"] = {
-            "tlsVersion": "TLSv1.3",
-            "cipherSuite": "TLS_AES_128_GCM_SHA256",
-            "clientProvidedHostHeader": f"{service}.{region}.amazonaws.com",
-        }
-    return r
-
-
-def console_login(
-    who: Json, *, mfa: str = "No", ok: bool = True, region: str = "us-east-1"
-) -> Json:
-    return record(
-        "ConsoleLogin",
-        "signin",
-        who,
-        region=region,
-        error=None if ok else ("", "Failed authentication"),
-        response={"ConsoleLogin": "Success" if ok else "Failure"},
-        extra={
-            "LoginTo": "https://console.aws.amazon.com/console/home?state=hashArgs",
-            "MobileVersion": "No",
-            "MFAUsed": mfa,
-        },
-        event_type="AwsConsoleSignIn",
-        agent=_BROWSER,
-    )
-
-
-# Plausible request parameters; anything else gets a generic resource id.
-_REQUEST: dict[str, Json] = {
-    "PutBucketPolicy": {
-        "bucketName": "example-data",
-        "policy": "{...}",
-        "Host": "example-data.s3.amazonaws.com",
-    },
-    "DisableKey": {
-        "keyId": "arn:aws:kms:REGION:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    },
-    "ScheduleKeyDeletion": {
-        "keyId": "1234abcd-12ab-34cd-56ef-1234567890ab",
-        "pendingWindowInDays": 7,
-    },
-    "StopLogging": {"name": "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events"},
-    "AuthorizeSecurityGroupIngress": {
-        "groupId": "sg-0a1b2c3d4e5f67890",
-        "ipPermissions": {
-            "items": [
-                {
-                    "ipProtocol": "tcp",
-                    "fromPort": 22,
-                    "toPort": 22,
-                    "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]},
-                }
-            ]
-        },
-    },
-    "CreateRoute": {
-        "routeTableId": "rtb-0123456789abcdef0",
-        "destinationCidrBlock": "0.0.0.0/0",
-        "gatewayId": "igw-0123456789abcdef0",
-    },
-    "PutUserPolicy": {"userName": "bob", "policyName": "inline", "policyDocument": "{...}"},
-    "AttachRolePolicy": {
-        "roleName": "app",
-        "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess",
-    },
-}
-
-
-def _request(name: str) -> Json:
-    return _REQUEST.get(name, {"resourceId": f"example-{name[:12].lower()}"})
-
-
-def _each(names: tuple[str, ...], service: str, *, regional: bool = True) -> list[Json]:
-    """One positive per event name, rotating principals (and regions for regional services)."""
-    who, where = cycle(PRINCIPALS), cycle(REGIONS)
-    out = []
-    for i, name in enumerate(names):
-        principal = root() if i == 2 else next(who)()  # the root user does it once
-        region = next(where) if regional else "us-east-1"
-        out.append(
-            _s(
-                f"{name} by a {principal['type']}",
-                record(
-                    name, service, principal, region=region, request=_request(name), response={}
-                ),
-            )
-        )
-    return out
-
-
-def _s(note: str, rec: Json) -> Json:
-    return {"note": note, "record": rec}
-
-
-def _reads(service: str, *names: str) -> list[Json]:
-    return [
-        _s(
-            f"read-only {n}",
-            record(n, service, assumed_role(), region=REGIONS[i % 5], request={}, response=None),
-        )
-        for i, n in enumerate(names)
-    ]
+__all__ = ["samples"]
 
 
 def samples() -> dict[str, tuple[list[Json], list[Json]]]:
@@ -261,7 +41,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
     out: dict[str, tuple[list[Json], list[Json]]] = {
         "TW101": (
             [
-                _s(
+                sample(
                     "EC2 call denied (Client.UnauthorizedOperation)",
                     record(
                         "RunInstances",
@@ -271,7 +51,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         error=("Client.UnauthorizedOperation", ec2_denied),
                     ),
                 ),
-                _s(
+                sample(
                     "EC2 call denied (UnauthorizedOperation)",
                     record(
                         "CreateVpc",
@@ -281,7 +61,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         error=("UnauthorizedOperation", ec2_denied),
                     ),
                 ),
-                _s(
+                sample(
                     "EC2 call denied to an assumed role",
                     record(
                         "TerminateInstances",
@@ -291,7 +71,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         error=("Client.UnauthorizedOperation", ec2_denied),
                     ),
                 ),
-                _s(
+                sample(
                     "S3 management call denied (AccessDenied)",
                     record(
                         "GetBucketPolicy",
@@ -303,11 +83,11 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         agent=s3_agent,
                     ),
                 ),
-                _s(
+                sample(
                     "IAM call denied (AccessDenied)",
                     record("ListUsers", "iam", federated(), error=("AccessDenied", denied)),
                 ),
-                _s(
+                sample(
                     "KMS call denied (AccessDeniedException)",
                     record(
                         "CreateKey",
@@ -317,7 +97,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         error=("AccessDeniedException", denied),
                     ),
                 ),
-                _s(
+                sample(
                     "Lambda call denied (AccessDeniedException)",
                     record(
                         "ListFunctions20150331",
@@ -327,7 +107,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         error=("AccessDeniedException", denied),
                     ),
                 ),
-                _s(
+                sample(
                     "root user denied by a bucket policy",
                     record(
                         "PutBucketPolicy",
@@ -340,7 +120,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                 ),
             ],
             [
-                _s(
+                sample(
                     "HeadBucket AccessDenied (CIS excludes HeadBucket)",
                     record(
                         "HeadBucket",
@@ -351,7 +131,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         agent=s3_agent,
                     ),
                 ),
-                _s(
+                sample(
                     "AccessDenied from delivery.logs.amazonaws.com (log delivery probing a bucket)",
                     record(
                         "GetBucketAcl",
@@ -363,13 +143,13 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         agent="delivery.logs.amazonaws.com",
                     ),
                 ),
-                _s(
+                sample(
                     "successful call",
                     record(
                         "DescribeInstances", "ec2", iam_user(), region="us-east-1", response=None
                     ),
                 ),
-                _s(
+                sample(
                     "throttled call (not an authorization failure)",
                     record(
                         "DescribeInstances",
@@ -379,7 +159,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         error=("Client.RequestLimitExceeded", "Request limit exceeded."),
                     ),
                 ),
-                _s(
+                sample(
                     "missing bucket (not an authorization failure)",
                     record(
                         "GetBucketPolicy",
@@ -394,7 +174,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         ),
         "TW102": (
             [
-                _s(
+                sample(
                     f"console sign-in without MFA by IAM user {u}",
                     console_login(iam_user(u), region=r),
                 )
@@ -405,12 +185,12 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                 )
             ],
             [
-                _s("console sign-in with MFA", console_login(iam_user(), mfa="Yes")),
-                _s(
+                sample("console sign-in with MFA", console_login(iam_user(), mfa="Yes")),
+                sample(
                     "console sign-in with MFA in another region",
                     console_login(iam_user("bob"), mfa="Yes", region="eu-west-1"),
                 ),
-                _s(
+                sample(
                     "API call (not a console sign-in)",
                     record("GetCallerIdentity", "sts", iam_user(), response={}),
                 ),
@@ -418,8 +198,8 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         ),
         "TW103": (
             [
-                _s("root console sign-in", console_login(root(), mfa="Yes")),
-                _s(
+                sample("root console sign-in", console_login(root(), mfa="Yes")),
+                sample(
                     "root creates an access key",
                     record(
                         "CreateAccessKey",
@@ -429,28 +209,28 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         response={"accessKey": {"status": "Active"}},
                     ),
                 ),
-                _s(
+                sample(
                     "root API call in eu-west-1",
                     record("DescribeInstances", "ec2", root(), region="eu-west-1"),
                 ),
-                _s(
+                sample(
                     "root changes a bucket policy in ap-southeast-2",
                     record(
                         "PutBucketPolicy",
                         "s3",
                         root(),
                         region="ap-southeast-2",
-                        request=_request("PutBucketPolicy"),
+                        request=request_for("PutBucketPolicy"),
                         agent=s3_agent,
                     ),
                 ),
-                _s(
+                sample(
                     "root call denied",
                     record("ListUsers", "iam", root(), error=("AccessDenied", "denied by SCP")),
                 ),
             ],
             [
-                _s(
+                sample(
                     "root event invoked by an AWS service (invokedBy set)",
                     record(
                         "DescribeTrustedAdvisorChecks",
@@ -460,7 +240,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         agent="support.amazonaws.com",
                     ),
                 ),
-                _s(
+                sample(
                     "AwsServiceEvent attributed to the root account",
                     record(
                         "SharedSnapshotCopyInitiated",
@@ -472,7 +252,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         agent="ec2.amazonaws.com",
                     ),
                 ),
-                _s("IAM user API call", record("DescribeInstances", "ec2", iam_user())),
+                sample("IAM user API call", record("DescribeInstances", "ec2", iam_user())),
             ],
         ),
     }
@@ -481,7 +261,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         "TW104": (
             "iam",
             False,
-            _reads(
+            reads(
                 "iam",
                 "GetPolicy",
                 "GetRolePolicy",
@@ -492,7 +272,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         "TW105": (
             "cloudtrail",
             True,
-            _reads(
+            reads(
                 "cloudtrail",
                 "DescribeTrails",
                 "GetTrailStatus",
@@ -503,10 +283,12 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         "TW107": (
             "kms",
             True,
-            _reads("kms", "DescribeKey", "ListKeys")
+            reads("kms", "DescribeKey", "ListKeys")
             + [
-                _s("re-enabling a key", record("EnableKey", "kms", iam_user(), region="eu-west-1")),
-                _s(
+                sample(
+                    "re-enabling a key", record("EnableKey", "kms", iam_user(), region="eu-west-1")
+                ),
+                sample(
                     "cancelling a scheduled deletion",
                     record("CancelKeyDeletion", "kms", iam_user(), region="us-west-2"),
                 ),
@@ -515,12 +297,12 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         "TW108": (
             "s3",
             True,
-            _reads("s3", "GetBucketPolicy", "GetBucketAcl", "ListBuckets", "GetBucketLifecycle"),
+            reads("s3", "GetBucketPolicy", "GetBucketAcl", "ListBuckets", "GetBucketLifecycle"),
         ),
         "TW109": (
             "config",
             True,
-            _reads(
+            reads(
                 "config",
                 "DescribeConfigurationRecorders",
                 "DescribeDeliveryChannels",
@@ -530,20 +312,20 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         "TW110": (
             "ec2",
             True,
-            _reads("ec2", "DescribeSecurityGroups", "DescribeSecurityGroupRules"),
+            reads("ec2", "DescribeSecurityGroups", "DescribeSecurityGroupRules"),
         ),
-        "TW111": ("ec2", True, _reads("ec2", "DescribeNetworkAcls")),
+        "TW111": ("ec2", True, reads("ec2", "DescribeNetworkAcls")),
         "TW112": (
             "ec2",
             True,
-            _reads("ec2", "DescribeInternetGateways", "DescribeCustomerGateways"),
+            reads("ec2", "DescribeInternetGateways", "DescribeCustomerGateways"),
         ),
         "TW113": (
             "ec2",
             True,
-            _reads("ec2", "DescribeRouteTables")
+            reads("ec2", "DescribeRouteTables")
             + [
-                _s(
+                sample(
                     "API Gateway's CreateRoute (not a VPC route)",
                     record(
                         "CreateRoute",
@@ -553,7 +335,7 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
                         request={"apiId": "a1b2c3d4e5", "routeKey": "GET /items"},
                     ),
                 ),
-                _s(
+                sample(
                     "API Gateway's DeleteRoute",
                     record(
                         "DeleteRoute",
@@ -568,14 +350,14 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         "TW114": (
             "ec2",
             True,
-            _reads("ec2", "DescribeVpcs", "DescribeVpcAttribute", "DescribeVpcPeeringConnections"),
+            reads("ec2", "DescribeVpcs", "DescribeVpcAttribute", "DescribeVpcPeeringConnections"),
         ),
         "TW115": (
             "organizations",
             False,
-            _reads("organizations", "DescribeOrganization", "ListAccounts")
+            reads("organizations", "DescribeOrganization", "ListAccounts")
             + [
-                _s(
+                sample(
                     "IAM's CreatePolicy (not Organizations)",
                     record("CreatePolicy", "iam", iam_user(), request={"policyName": "app"}),
                 )
@@ -583,15 +365,15 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
         ),
     }
     for class_id, (service, regional, negatives) in named.items():
-        out[class_id] = (_each(by_id[class_id].event_names, service, regional=regional), negatives)
+        out[class_id] = (each(by_id[class_id].event_names, service, regional=regional), negatives)
     out["TW106"] = (
         [
-            _s("failed console sign-in by an IAM user", console_login(iam_user(), ok=False)),
-            _s(
+            sample("failed console sign-in by an IAM user", console_login(iam_user(), ok=False)),
+            sample(
                 "failed console sign-in by the root user",
                 console_login(root(), ok=False, region="eu-west-1"),
             ),
-            _s(
+            sample(
                 "failed console sign-in, user name hidden by AWS",
                 console_login(
                     {
@@ -607,26 +389,11 @@ def samples() -> dict[str, tuple[list[Json], list[Json]]]:
             ),
         ],
         [
-            _s("successful console sign-in", console_login(iam_user(), mfa="Yes")),
-            _s(
+            sample("successful console sign-in", console_login(iam_user(), mfa="Yes")),
+            sample(
                 "successful console sign-in without MFA",
                 console_login(iam_user("bob"), region="eu-west-1"),
             ),
         ],
     )
     return dict(sorted(out.items()))
-
-
-def write(directory: Path) -> list[Path]:
-    written = []
-    for class_id, (positives, negatives) in samples().items():
-        path = directory / f"{class_id}.json"
-        body = {"id": class_id, "positives": positives, "negatives": negatives}
-        path.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
-
-
-if __name__ == "__main__":  # pragma: no cover
-    for p in write(Path(__file__).parent / "corpus"):
-        print(p)
