@@ -1,8 +1,9 @@
 """Wall time, peak memory and API calls of a whole `trailwarden scan` process.
 
-The demo's main account (6 trails over 4 regions) is served by moto on loopback from a
-separate server process; `trailwarden scan --format json` runs as a child process of this
-small parent, as a user would run it. The peak RSS of each scan is read from that child's
+The demo's member with six trails of its own (6 trails over 4 regions, plus the
+organization trail it lists) is served by moto on loopback from a separate server
+process; `trailwarden scan --format json` runs as a child process of this small parent,
+as a user would run it. The peak RSS of each scan is read from that child's
 own resource usage (`os.wait4`): the parent imports neither boto3 nor moto, so the child's
 high-water mark is its own.
 
@@ -24,13 +25,13 @@ from typing import Any
 
 def serve() -> None:
     """Server mode: seed the demo, print the scan environment, serve until stdin closes."""
-    from trailwarden.demo.account import MAIN, TRAILS
+    from trailwarden.demo.account import LEGACY, TRAILS
     from trailwarden.demo.run import seeded_simulation
 
     with seeded_simulation() as aws:
-        trails = [t for t in TRAILS if t.account == MAIN]
+        trails = [t for t in TRAILS if t.account == LEGACY]
         info = {
-            "env": aws.environment(MAIN),
+            "env": aws.environment(LEGACY),
             "trails": len(trails),
             "regions": sorted({t.region for t in trails}),
         }

@@ -1,4 +1,4 @@
-"""`trailwarden demo --serve`: a simulated account a user can point the CLI at."""
+"""`trailwarden demo --serve`: a simulated organization a user can point the CLI at."""
 
 from __future__ import annotations
 
@@ -34,8 +34,17 @@ def test_serve_prints_an_environment_that_scan_can_use_and_stops_on_ctrl_c(tmp_p
             capture_output=True,
             timeout=60,
         )
-        assert scan.returncode == 1  # the demo account is broken on purpose
+        assert scan.returncode == 1  # the demo accounts are broken on purpose
         assert json.loads(scan.stdout)["accounts"] == ["123456789012"]
+        # The management account's credentials reach the whole organization.
+        org = subprocess.run(
+            [sys.executable, "-m", "trailwarden", "scan", "--org", "--format", "json"],
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
+        assert org.returncode == 1
+        assert len(json.loads(org.stdout)["accounts"]) == 7
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0

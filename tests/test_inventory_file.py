@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from clihelpers import healthy_account, run
 from factories import make_inventory, make_log_group, make_trail
 from trailwarden import inventory as inventory_module
+from trailwarden import org_inventory as org_inventory_module
 from trailwarden.collect.inventory_file import dump_inventory, parse_inventory, save_inventory
 from trailwarden.collect.inventory_schema import MAX_DEPTH, schema
 from trailwarden.errors import InventoryFileError
@@ -102,23 +103,29 @@ def test_a_mistyped_or_incomplete_inventory_names_the_field(change, expected):
     assert message.startswith("inv.json is not a valid trailwarden inventory: ")
 
 
+# Fields added within schema version 1: optional, so that older inventories still load.
+ADDED_IN_V1 = {"Inventory": {"organization_trails"}}
+
+
 def test_the_schema_matches_the_inventory_dataclasses():
-    """Every dataclass field is in the schema, required; nothing else is."""
+    """Every dataclass field is in the schema, required (unless added later); nothing else is."""
     definitions = schema()["definitions"]
     classes = [
         c
-        for c in vars(inventory_module).values()
-        if dataclasses.is_dataclass(c) and c is not inventory_module.Inventory
+        for module in (inventory_module, org_inventory_module)
+        for c in vars(module).values()
+        if dataclasses.is_dataclass(c) and c.__module__ == module.__name__
     ]
     assert {c.__name__ for c in classes} <= set(definitions)
-    for cls in [inventory_module.Inventory, *classes]:
-        spec = schema() if cls is inventory_module.Inventory else definitions[cls.__name__]
+    for cls in classes:
+        spec = definitions[cls.__name__]
         fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        optional = ADDED_IN_V1.get(cls.__name__, set())
         assert sorted(spec["properties"]) == sorted(fields), cls.__name__
-        assert sorted(spec["required"]) == sorted(fields), cls.__name__
+        assert sorted(spec["required"]) == sorted(set(fields) - optional), cls.__name__
         assert spec["additionalProperties"] is False
     hints = typing.get_type_hints(inventory_module.Inventory)
-    assert set(hints) == set(schema()["properties"])
+    assert set(hints) == set(definitions["Inventory"]["properties"])
 
 
 def test_a_saved_scan_round_trips_through_the_schema(seed, env, tmp_path: Path):

@@ -12,6 +12,7 @@ The tree::
     │   └── FilterPatternSyntaxError  (trailwarden.filterpattern): position + what was expected
     ├── JournalError             an apply journal that cannot be written, read or parsed
     ├── SecurityHubError         findings that Security Hub did not take (scan --security-hub)
+    ├── CodeInputError           a `trailwarden iac` PATH that is not readable Terraform or CFN
     └── UsageError               any other bad argument
 
 Failures to *evaluate* a check (AccessDenied on one API call, say) are not errors:
@@ -21,6 +22,7 @@ they are findings with status ERROR (see :mod:`trailwarden.findings`).
 from __future__ import annotations
 
 __all__ = [
+    "CodeInputError",
     "CredentialsError",
     "EndpointError",
     "Error",
@@ -64,6 +66,11 @@ class JournalError(Error):
 
 class SecurityHubError(Error):
     """Findings that could not be imported into (or archived in) Security Hub."""
+
+
+class CodeInputError(Error):
+    """Infrastructure code that cannot be read: a PATH of no known kind, a syntax error, a
+    file too large."""
 
 
 class FilterPatternError(Error):

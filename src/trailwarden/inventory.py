@@ -17,6 +17,7 @@ from typing import Any
 
 __all__ = [
     "INVENTORY_SCHEMA_VERSION",
+    "NOT_IN_CODE",
     "Alarm",
     "ApiError",
     "EventSelectors",
@@ -31,12 +32,36 @@ __all__ = [
     "Topic",
     "Trail",
     "TrailConfig",
+    "TrailRef",
     "TrailStatus",
+    "Unknown",
 ]
 
 INVENTORY_SCHEMA_VERSION = 1
 
 JsonDict = dict[str, Any]
+
+# The ApiError code of a fact infrastructure code does not give (``trailwarden iac``): it is
+# decided outside the configuration (a log group of another stack) or only once applied.
+# Its message is the reason, one clause; the checks never PASS on it.
+NOT_IN_CODE = "NotKnownFromCode"
+
+
+class Unknown(str):
+    """A text fact infrastructure code does not determine (``trailwarden iac``).
+
+    It is a ``str``: a stand-in (``${var.topic_arn}``, a placeholder ARN) that compares
+    consistently wherever the same expression is used; ``reason`` says why the value itself
+    is unknown. The checks test for it where a guess could decide a verdict. The AWS
+    collector and inventory files never hold one.
+    """
+
+    reason: str
+
+    def __new__(cls, stand_in: str, reason: str) -> Unknown:
+        made = super().__new__(cls, stand_in)
+        made.reason = reason
+        return made
 
 
 @dataclass(frozen=True)
@@ -49,6 +74,8 @@ class ApiError:
     region: str | None = None
 
     def describe(self) -> str:
+        if self.code == NOT_IN_CODE:
+            return self.message
         where = f" in {self.region}" if self.region else ""
         detail = f": {self.message}" if self.message else ""
         return f"{self.code} on {self.action}{where}{detail}"
@@ -105,6 +132,21 @@ class Trail:
     status_error: ApiError | None = None
     event_selectors: EventSelectors | None = None
     event_selectors_error: ApiError | None = None
+
+
+@dataclass(frozen=True)
+class TrailRef:
+    """A trail of another account that ListTrails showed, listed but not described.
+
+    Only an organization trail can be: AWS lists it in every member account. In an
+    organization scan it is evaluated once, in its owner's scan, and the member's checks
+    are credited from there (``trailwarden scan --org``).
+    """
+
+    arn: str
+    name: str
+    home_region: str
+    account_id: str  # the owner, from the ARN
 
 
 @dataclass(frozen=True)
@@ -246,6 +288,9 @@ class Inventory:
     alarms: tuple[RegionAlarms, ...] = ()
     topics: tuple[Topic, ...] = ()
     schema_version: int = field(default=INVENTORY_SCHEMA_VERSION)
+    # Organization trails of another account, listed only (``scan --org`` member scans);
+    # a single-account scan describes them in ``trails`` instead.
+    organization_trails: tuple[TrailRef, ...] = ()
 
     def log_group(self, key: str) -> LogGroup | None:
         return next((g for g in self.log_groups if g.key == key), None)

@@ -10,9 +10,10 @@ TW002 and TW007 in :mod:`.log_group`, TW003 in :mod:`.delivery_role`, TW004–TW
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from trailwarden.checks.account import tw010
+from trailwarden.checks.account import CoveringTrail, tw010
+from trailwarden.checks.code_facts import RUNTIME_CHECKS, FactSource
 from trailwarden.checks.delivery_role import check_delivery_role
 from trailwarden.checks.log_group import tw002, tw007
 from trailwarden.checks.monitoring import monitoring_findings
@@ -27,6 +28,8 @@ __all__ = [
     "CHECKS",
     "CheckOptions",
     "CheckSpec",
+    "CoveringTrail",
+    "FactSource",
     "evaluate",
     "get_check",
 ]
@@ -45,26 +48,37 @@ _PER_TRAIL: dict[str, Callable[[TrailContext], Outcome]] = {
 }
 
 
-def evaluate(inventory: Inventory, options: CheckOptions = _DEFAULT_OPTIONS) -> tuple[Finding, ...]:
+def evaluate(
+    inventory: Inventory,
+    options: CheckOptions = _DEFAULT_OPTIONS,
+    covering: Sequence[CoveringTrail] = (),
+) -> tuple[Finding, ...]:
     """Every finding for ``inventory``: per trail (by account, home region, name; then check
     id), then TW010, then TW101–TW115. Ages are measured from ``inventory.collected_at``, so
-    a saved inventory gives the same findings later."""
+    a saved inventory gives the same findings later. ``covering``: the organization trails
+    of other accounts that cover this one, as their owners' scans evaluated them
+    (``scan --org``): TW010 and TW101–TW115 are credited from them. On facts from code
+    (``options.source``) TW004 and TW005, runtime facts, are not evaluated."""
     unique: dict[str, Trail] = {}
     for trail in inventory.trails:  # a trail is evaluated once, whoever listed it twice
         unique.setdefault(trail.arn, trail)
     trails = sorted(unique.values(), key=lambda t: (t.account_id, t.home_region, t.name, t.arn))
+    code = options.source is FactSource.CODE
+    checks = {i: c for i, c in _PER_TRAIL.items() if not (code and i in RUNTIME_CHECKS)}
     per_trail = {
         t.arn: [
             _finding(check_id, t, check(TrailContext(t, inventory, options)))
-            for check_id, check in _PER_TRAIL.items()
+            for check_id, check in checks.items()
         ]
         for t in trails
     }
     findings = [f for t in trails for f in per_trail[t.arn]]
-    account = tw010(inventory, trails, per_trail)
+    account = tw010(inventory, trails, per_trail, covering, options.source)
     findings.append(account)
     if options.wants_monitoring:
-        findings += monitoring_findings(inventory, trails, account, options.only)
+        findings += monitoring_findings(
+            inventory, trails, account, options.only, covering, options.source
+        )
     return tuple(f for f in findings if options.only is None or f.check_id in options.only)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
-from trailwarden.arns import LogGroupRef, parse_log_group_arn, parse_role_arn
+from trailwarden.arns import LogGroupRef, parse_arn, parse_log_group_arn, parse_role_arn
+from trailwarden.checks.code_facts import from_code, literal_accounts, unresolved_values
 from trailwarden.checks.iam_policy import (
     Decision,
     Evaluation,
@@ -19,10 +20,12 @@ from trailwarden.checks.trail import (
     TrailContext,
     api_error,
     needs_integration,
+    other_account,
     unreadable,
+    unverifiable,
 )
 from trailwarden.findings import Status
-from trailwarden.inventory import Role, Trail
+from trailwarden.inventory import ApiError, Role, Trail, Unknown
 
 __all__ = [
     "CLOUDTRAIL",
@@ -42,6 +45,13 @@ _LOGS_CONTEXT: dict[str, str | None] = {"aws:SourceArn": None, "aws:SourceAccoun
 # Any member account will do to name an organization trail's member stream.
 SAMPLE_MEMBER_ACCOUNT = "111122223333"
 _EXPLAIN = "template: trailwarden explain TW003"
+_TRUSTS_CLOUDTRAIL = {
+    "Statement": {
+        "Effect": "Allow",
+        "Principal": {"Service": CLOUDTRAIL},
+        "Action": "sts:AssumeRole",
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,8 @@ def check_delivery_role(ctx: TrailContext) -> Outcome:
         return got
     t, (lg, role_arn) = ctx.trail, got
     ev: dict[str, Any] = {"role_arn": role_arn}
+    if isinstance(role_arn, Unknown):
+        return unverifiable(role_arn.reason)
     parsed = parse_role_arn(role_arn)
     if parsed is None:
         fix = ctx.update_trail(lg, None)
@@ -67,6 +79,8 @@ def check_delivery_role(ctx: TrailContext) -> Outcome:
         )
     _, account, name = parsed
     if account != t.account_id:
+        if unknown := other_account(ctx, f"Role ARN {role_arn}", account):
+            return unknown
         return Outcome(
             Status.FAIL,
             f"Role {name} is in account {account}, but trail {t.name} belongs to account "
@@ -75,6 +89,9 @@ def check_delivery_role(ctx: TrailContext) -> Outcome:
             ev,
         )
     role = ctx.inventory.role(role_arn)
+    incomplete = role.error if role is not None and role.exists and from_code(role.error) else None
+    if incomplete is not None and role is not None:  # defined in the code, some policies not
+        role = replace(role, error=None)
     if (problem := unreadable(ctx, role, f"role {role_arn}")) or role is None:
         return problem or api_error(None, "the role")
     if not role.exists:
@@ -86,13 +103,60 @@ def check_delivery_role(ctx: TrailContext) -> Outcome:
             ev,
         )
     if role.trust_policy is None:
-        return api_error(None, f"the trust policy of role {name}")
+        return api_error(incomplete, f"the trust policy of role {name}")
     ref = parse_log_group_arn(lg)
     if ref is None:  # no streams to test the permissions against; TW002 fails
         return Outcome(Status.NOT_APPLICABLE, "Not applicable: invalid log group ARN (TW002).")
     verdict = assess_role(t, role, ref, ctx.inventory.organization_id)
+    if ctx.from_code and (guess := _guessed(ctx, role, ref, verdict, incomplete)):
+        return unverifiable(guess)
     status = Status.PASS if verdict.passed else Status.FAIL
     return Outcome(status, verdict.message, verdict.remediation, verdict.evidence)
+
+
+def _guessed(
+    ctx: TrailContext,
+    role: Role,
+    ref: LogGroupRef,
+    verdict: RoleVerdict,
+    incomplete: ApiError | None,
+) -> str | None:
+    """On code: why ``verdict`` would rest on a guess (None when it does not). A trust
+    policy that fails on known values is a FAIL whatever else is unknown."""
+    untrusted = verdict.evidence["trust"]["decision"] != "ALLOW"
+    policies = [p.document for p in role.policies] + (
+        [role.permissions_boundary.document] if role.permissions_boundary else []
+    )
+    documents = [role.trust_policy] if untrusted else policies
+    if incomplete is not None and not untrusted:
+        return incomplete.message  # an unseen policy may allow, deny or bound it
+    if verdict.passed:
+        return None
+    if unknown := unresolved_values(*documents):
+        return f"role {role.name}'s policies use values the code does not give ({unknown[0]})"
+    group = ctx.inventory.log_group(ref.key)
+    if not untrusted and group is not None and isinstance(group.name, Unknown):
+        return f"role {role.name}'s permissions depend on the log group's name: {group.name.reason}"
+    trail = ctx.trail
+    for account in literal_accounts(*documents) if isinstance(trail.account_id, Unknown) else ():
+        arn = parse_arn(trail.arn)
+        there = replace(
+            trail,
+            account_id=account,
+            arn=f"arn:{arn.partition}:cloudtrail:{arn.region}:{account}:{arn.resource}"
+            if arn
+            else trail.arn,
+        )
+        # Only the part that failed is judged again (the other may name the unknown account).
+        judged = role if untrusted else replace(role, trust_policy=_TRUSTS_CLOUDTRAIL)
+        org = ctx.inventory.organization_id
+        other = assess_role(there, judged, replace(ref, account_id=account), org)
+        if other.passed or (untrusted and other.evidence["trust"]["decision"] == "ALLOW"):
+            return (
+                f"role {role.name} allows it if the code deploys to account {account}, which its "
+                "policies name, and the code does not say which account it deploys to"
+            )
+    return None
 
 
 def sample_streams(trail: Trail, organization_id: str | None) -> tuple[str, ...]:

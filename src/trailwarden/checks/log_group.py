@@ -3,15 +3,21 @@ events long enough."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from trailwarden.arns import parse_log_group_arn
+from trailwarden.checks.code_facts import from_code
 from trailwarden.checks.trail import (
     Outcome,
     TrailContext,
     api_error,
     needs_integration,
+    other_account,
     unreadable,
+    unverifiable,
 )
 from trailwarden.findings import Status
+from trailwarden.inventory import Unknown
 
 __all__ = ["tw002", "tw007"]
 
@@ -26,12 +32,25 @@ def tw002(ctx: TrailContext) -> Outcome:
     if isinstance(got, Outcome):
         return got
     t, (lg, role) = ctx.trail, got
+    if isinstance(lg, Unknown):
+        return unverifiable(lg.reason)
     ref = parse_log_group_arn(lg)
     if ref is None:
         return Outcome(
             Status.FAIL,
             f"CloudWatchLogsLogGroupArn {lg} is not a valid log group ARN.",
             ctx.update_trail(None, role),
+            {"log_group_arn": lg},
+        )
+    if ctx.from_code and not lg.endswith(":*"):
+        # CloudTrail wants the log-stream wildcard; Terraform's aws_cloudwatch_log_group.arn
+        # leaves it out since AWS provider 3.0 (hashicorp/terraform-provider-aws#14557).
+        return Outcome(
+            Status.FAIL,
+            f"CloudWatchLogsLogGroupArn {lg} does not end in ':*', so CloudTrail rejects it "
+            "(InvalidCloudWatchLogsLogGroupArnException) — Terraform's aws_cloudwatch_log_group "
+            "arn has no ':*': write \"${aws_cloudwatch_log_group.NAME.arn}:*\".",
+            f"Set the trail's log group ARN to {lg}:*",
             {"log_group_arn": lg},
         )
     ev = {"log_group_arn": lg, "log_group_region": ref.region, "log_group_account": ref.account_id}
@@ -50,6 +69,8 @@ def tw002(ctx: TrailContext) -> Outcome:
             ev,
         )
     if ref.account_id != t.account_id:
+        if unknown := other_account(ctx, f"Log group ARN {lg}", ref.account_id):
+            return unknown
         return Outcome(
             Status.FAIL,
             f"Log group {ref.name} is in account {ref.account_id}, but trail {t.name} belongs "
@@ -58,6 +79,8 @@ def tw002(ctx: TrailContext) -> Outcome:
             ev,
         )
     group = ctx.inventory.log_group(ref.key)
+    if group is not None and group.exists and from_code(group.error):
+        group = replace(group, error=None)  # defined in the code; only its retention is unknown
     if (problem := unreadable(ctx, group, f"log group {ref.key}")) or group is None:
         return problem or api_error(None, "the log group")
     if not group.exists:
@@ -75,9 +98,14 @@ def tw007(ctx: TrailContext) -> Outcome:
     got = needs_integration(ctx)
     if isinstance(got, Outcome):
         return got
+    if isinstance(got[0], Unknown):
+        return unverifiable(got[0].reason)
     ref, t = parse_log_group_arn(got[0]), ctx.trail
     if ref is None:
         return Outcome(Status.NOT_APPLICABLE, "Not applicable: invalid log group ARN (TW002).")
+    same_region = ref.region == t.home_region
+    if same_region and (unknown := other_account(ctx, f"Log group ARN {got[0]}", ref.account_id)):
+        return unknown
     if (ref.region, ref.account_id) != (t.home_region, t.account_id):
         return Outcome(
             Status.NOT_APPLICABLE,

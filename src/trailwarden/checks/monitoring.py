@@ -14,19 +14,21 @@ filters are still judged, and one that passes wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from trailwarden.arns import parse_log_group_arn
+from trailwarden.checks.code_facts import UNVERIFIABLE, FactSource
+from trailwarden.checks.covering import CoveringTrail
 from trailwarden.checks.monitoring_alarms import Chain, Group, alarm_chains, rank
 from trailwarden.checks.monitoring_text import remediation
 from trailwarden.checks.registry import CHECKS
 from trailwarden.checks.security_hub_text import with_security_hub_verdict
-from trailwarden.checks.trail import Outcome
+from trailwarden.checks.trail import VERIFY_DEPLOYED, Outcome, unverifiable
 from trailwarden.errors import FilterPatternError
 from trailwarden.filterpattern import CompiledPattern, compile_pattern
 from trailwarden.findings import Finding, Status
-from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, Trail
+from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, Trail, Unknown
 from trailwarden.monitoring.catalog import CLASSES, EventClass
 from trailwarden.monitoring.corpus import Sample, corpus
 
@@ -69,26 +71,45 @@ def filter_verdict(pattern: str, class_id: str) -> tuple[tuple[Sample, ...], tup
         raise UnevaluableFilterError(f"matching it failed ({type(e).__name__}: {e})") from e
 
 
+# A log group to judge, with the inventory that holds its filters, alarms and topics: the
+# scanned account's, or the owner's for an organization trail credited from its owner's scan.
+Judged = tuple[Group, Inventory]
+
+
 def monitoring_findings(
-    inventory: Inventory, trails: list[Trail], tw010: Finding, only: frozenset[str] | None
+    inventory: Inventory,
+    trails: list[Trail],
+    tw010: Finding,
+    only: frozenset[str] | None,
+    covering: Sequence[CoveringTrail] = (),
+    source: FactSource = FactSource.AWS,
 ) -> list[Finding]:
+    """TW101–TW115 on every log group that receives the account's events: those of its own
+    qualifying trails, and those of the qualifying organization trails that cover it."""
     qualifying = set(tw010.evidence.get("qualifying", ()))
-    groups: dict[str, Group] = {}
-    for t in trails:
+    groups: dict[str, Judged] = {}
+    # The organization trails' groups first: of equally good chains, the one to show (and
+    # to fix, once for every member) is on the organization's log group.
+    sources = [(c.trail, c.facts) for c in covering if c.trail is not None and c.facts]
+    sources += [(t, inventory) for t in trails]
+    for t, facts in sources:
         ref = parse_log_group_arn(t.config.log_group_arn or "") if t.config else None
         if t.arn in qualifying and ref is not None:
-            groups.setdefault(ref.key, Group(ref.key, ref.name, ref.region))
+            groups.setdefault(ref.key, (Group(ref.key, ref.name, ref.region), facts))
     out = []
     for cls in CLASSES:
         if only is None or cls.id in only:
-            region, outcome = _verdict(cls, inventory, list(groups.values()), tw010)
+            region, outcome = _verdict(cls, inventory, list(groups.values()), tw010, source)
             out.append(_finding(cls, inventory, region, outcome))
     return out
 
 
 def _verdict(
-    cls: EventClass, inventory: Inventory, groups: list[Group], tw010: Finding
+    cls: EventClass, inventory: Inventory, groups: list[Judged], tw010: Finding, source: FactSource
 ) -> tuple[str, Outcome]:
+    code = source is FactSource.CODE
+    if code and UNVERIFIABLE in tw010.evidence:
+        return "global", unverifiable(f"it depends on TW010, and {tw010.evidence[UNVERIFIABLE]}")
     if tw010.status is not Status.PASS or not groups:
         status = Status.ERROR if tw010.status is Status.ERROR else Status.FAIL
         return "global", Outcome(
@@ -97,26 +118,52 @@ def _verdict(
             f"(depends on TW010, {tw010.status.value}: {tw010.message})",
             tw010.remediation,
         )
-    by_key = {f.log_group_key: f for f in inventory.metric_filters}
-    if not any(g.key in by_key for g in groups):
-        names = ", ".join(g.name for g in groups)
-        return groups[0].region, Outcome(
+    filters = {f.log_group_key: f for _, facts in groups for f in facts.metric_filters}
+    if not any(g.key in filters for g, _ in groups):
+        names = ", ".join(g.name for g, _ in groups)
+        return groups[0][0].region, Outcome(
             Status.ERROR,
             f"Monitoring data (metric filters, alarms, topics) was not collected for log group "
             f"{names}; the inventory predates it or the collection was skipped.",
             "Scan again with a trailwarden that collects metric filters, alarms and SNS topics.",
         )
-    judged = [(g, c) for g in groups for c in _chains(cls, inventory, g, by_key.get(g.key))]
-    group, best = min(judged, key=lambda gc: rank(gc[1]))
+    judged = [
+        (g, facts, _located(c, facts, inventory))
+        for g, facts in groups
+        for c in _chains(cls, facts, g, filters.get(g.key), source)
+    ]
+    group, facts, best = min(judged, key=lambda j: rank(j[2]))
     outcome = best.outcome
+    if code and outcome.status is Status.ERROR and UNVERIFIABLE in outcome.evidence:
+        # The best chain's missing link is a value the code does not give: it may be there.
+        message = (
+            f"Cannot be verified from code: {outcome.message[:1].lower()}{outcome.message[1:]}"
+        )
+        outcome = Outcome(Status.NOT_APPLICABLE, message, VERIFY_DEPLOYED, outcome.evidence)
     if outcome.status is not Status.PASS and not outcome.remediation:
-        fix = remediation(cls, group.name, group.region, inventory.account_id)
+        fix = remediation(cls, group.name, group.region, facts.account_id)
+        if facts.account_id != inventory.account_id:
+            fix = f"In account {facts.account_id}, which owns the organization trail: {fix}"
         outcome = Outcome(outcome.status, outcome.message, fix, outcome.evidence)
     return group.region, outcome
 
 
+def _located(chain: Chain, facts: Inventory, inventory: Inventory) -> Chain:
+    """The chain, saying in which account it is when that is not the scanned one."""
+    if facts.account_id == inventory.account_id:
+        return chain
+    o = chain.outcome
+    message = f"In management account {facts.account_id} (organization trail): {o.message}"
+    evidence = {**o.evidence, "account_id": facts.account_id}
+    return Chain(Outcome(o.status, message, o.remediation, evidence), chain.depth, chain.noisy)
+
+
 def _chains(
-    cls: EventClass, inventory: Inventory, group: Group, filters: LogGroupFilters | None
+    cls: EventClass,
+    inventory: Inventory,
+    group: Group,
+    filters: LogGroupFilters | None,
+    source: FactSource,
 ) -> Iterator[Chain]:
     where = f"log group {group.name} ({group.region})"
     if filters is None:
@@ -134,9 +181,11 @@ def _chains(
     scored: list[tuple[MetricFilter, tuple[Sample, ...], tuple[Sample, ...]]] = []
     for f in filters.filters:
         try:
+            if isinstance(f.pattern, Unknown):
+                raise UnevaluableFilterError(f.pattern.reason)
             missed, noise = filter_verdict(f.pattern, cls.id)
         except UnevaluableFilterError as e:
-            chains = list(_unevaluable_chains(cls, inventory, group, f, where, str(e)))
+            chains = list(_unevaluable_chains(cls, inventory, group, f, where, str(e), source))
             yield from chains
             if not chains:
                 unevaluable.append(
@@ -151,7 +200,7 @@ def _chains(
         yield Chain(Outcome(Status.FAIL, _no_filter(cls, where, scored) + notes))
         return
     for f, _, noise in complete:
-        for chain in alarm_chains(cls.title, inventory, group, f):
+        for chain in alarm_chains(cls.title, inventory, group, f, source):
             if noise and chain.outcome.status is Status.PASS:
                 message = (
                     f"{chain.outcome.message} The filter is broader than CIS and will be noisy: "
@@ -171,7 +220,13 @@ def _chains(
 
 
 def _unevaluable_chains(
-    cls: EventClass, inventory: Inventory, group: Group, f: MetricFilter, where: str, reason: str
+    cls: EventClass,
+    inventory: Inventory,
+    group: Group,
+    f: MetricFilter,
+    where: str,
+    reason: str,
+    source: FactSource,
 ) -> Iterator[Chain]:
     """ERROR chains for a filter whose matches are unknown, one per alarm chain of it that
     would notify someone (or could not be checked); none when every one of them is broken,
@@ -180,7 +235,10 @@ def _unevaluable_chains(
         f"Metric filter {f.name} on {where} cannot be evaluated: {reason}. CloudWatch Logs "
         f"accepted it, so it may catch {cls.title}"
     )
-    for chain in alarm_chains(cls.title, inventory, group, f):
+    unknown = {UNVERIFIABLE: f.pattern.reason} if isinstance(f.pattern, Unknown) else {}
+    if unknown:
+        head = f"Metric filter {f.name} on {where} may catch {cls.title}: {reason}"
+    for chain in alarm_chains(cls.title, inventory, group, f, source):
         if chain.outcome.status is Status.FAIL:
             continue
         tail = (
@@ -189,7 +247,12 @@ def _unevaluable_chains(
             if chain.outcome.status is Status.PASS
             else f". Its alarm chain could not be checked either: {chain.outcome.message}"
         )
-        evidence = {**chain.outcome.evidence, "pattern": f.pattern, "unevaluable": reason}
+        evidence = {
+            **chain.outcome.evidence,
+            "pattern": f.pattern,
+            "unevaluable": reason,
+            **unknown,
+        }
         yield Chain(Outcome(Status.ERROR, head + tail, "", evidence), chain.depth)
 
 

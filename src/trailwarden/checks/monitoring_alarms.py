@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from trailwarden.checks.code_facts import UNVERIFIABLE, FactSource, from_code
 from trailwarden.checks.trail import Outcome
 from trailwarden.findings import Status
-from trailwarden.inventory import Alarm, Inventory, MetricFilter
+from trailwarden.inventory import Alarm, Inventory, MetricFilter, Unknown
 
 __all__ = ["Chain", "Group", "alarm_chains", "alarm_watches", "rank"]
 
@@ -44,8 +45,23 @@ def rank(chain: Chain) -> tuple[int, int]:
     return order.get(chain.outcome.status, 4), -chain.depth
 
 
+def _unknown(*values: object) -> str | None:
+    """The reason of the first value infrastructure code does not give, if any."""
+    return next((v.reason for v in values if isinstance(v, Unknown)), None)
+
+
+def _unverifiable(message: str, reason: str, evidence: dict[str, str], depth: int) -> Chain:
+    """A chain whose next link is a value the code does not give: it may be complete."""
+    text = f"{message}: {reason}."
+    return Chain(Outcome(Status.ERROR, text, "", {**evidence, UNVERIFIABLE: reason}), depth)
+
+
 def alarm_chains(
-    title: str, inventory: Inventory, group: Group, f: MetricFilter
+    title: str,
+    inventory: Inventory,
+    group: Group,
+    f: MetricFilter,
+    source: FactSource = FactSource.AWS,
 ) -> Iterator[Chain]:
     region = group.region
     alarms = next((r for r in inventory.alarms if r.region == region), None)
@@ -53,6 +69,9 @@ def alarm_chains(
         metric = f"{t.metric_namespace}/{t.metric_name}"
         evidence = {"log_group": group.key, "filter": f.name, "metric": metric}
         head = f"Metric filter {f.name} on log group {group.name} catches {title} into {metric}"
+        if reason := _unknown(t.metric_name, t.metric_namespace):
+            yield _unverifiable(f"{head}, a metric", reason, evidence, 1)
+            continue
         if alarms is None:
             yield Chain(
                 Outcome(
@@ -93,7 +112,13 @@ def alarm_chains(
                 1,
             )
         for a in watching:
-            yield _topic_chain(inventory, a, head, {**evidence, "alarm": a.arn})
+            yield _topic_chain(inventory, a, head, {**evidence, "alarm": a.arn}, source)
+        # On code, an alarm whose metric the code does not give may be watching this one.
+        for a in alarms.alarms:
+            if isinstance(a.metric_name, Unknown) or isinstance(a.namespace, Unknown):
+                reason = _unknown(a.metric_name, a.namespace) or ""
+                ev = {**evidence, "alarm": a.arn}
+                yield _unverifiable(f"{head}; alarm {a.name} may watch it", reason, ev, 1)
     if not f.transformations:
         yield Chain(
             Outcome(
@@ -105,16 +130,23 @@ def alarm_chains(
         )
 
 
-def _topic_chain(inventory: Inventory, a: Alarm, head: str, evidence: dict[str, str]) -> Chain:
+def _topic_chain(
+    inventory: Inventory, a: Alarm, head: str, evidence: dict[str, str], source: FactSource
+) -> Chain:
     head = f"{head}; alarm {a.name}"
     if not a.actions_enabled:
         return Chain(Outcome(Status.FAIL, f"{head} has its actions disabled.", "", evidence), 2)
     sns = [arn for arn in a.alarm_actions if arn.split(":")[2:3] == ["sns"]]
-    if not sns:
+    # Actions the code does not give may be SNS topics with subscribers.
+    chains = [
+        _unverifiable(f"{head} has an action", arn.reason, evidence, 4)
+        for arn in a.alarm_actions
+        if isinstance(arn, Unknown) and arn not in sns
+    ]
+    if not sns and not chains:
         return Chain(
             Outcome(Status.FAIL, f"{head} has no alarm action to an SNS topic.", "", evidence), 3
         )
-    chains = []
     for arn in sns:
         topic = next((t for t in inventory.topics if t.arn == arn), None)
         ev = {**evidence, "topic": arn}
@@ -130,6 +162,8 @@ def _topic_chain(inventory: Inventory, a: Alarm, head: str, evidence: dict[str, 
                     4,
                 )
             )
+        elif from_code(topic.error):
+            chains.append(_unverifiable(f"{head} notifies {arn}", topic.error.message, ev, 4))
         elif topic.error is not None:
             chains.append(
                 Chain(
@@ -150,6 +184,8 @@ def _topic_chain(inventory: Inventory, a: Alarm, head: str, evidence: dict[str, 
                     Outcome(Status.FAIL, f"{head} notifies {arn}, which does not exist.", "", ev), 4
                 )
             )
+        elif source is FactSource.CODE and topic.confirmed_subscriptions < 1:
+            chains.append(_declared(topic.pending_subscriptions, head, arn, ev))
         elif topic.confirmed_subscriptions < 1:
             chains.append(
                 Chain(
@@ -179,3 +215,25 @@ def _topic_chain(inventory: Inventory, a: Alarm, head: str, evidence: dict[str, 
                 )
             )
     return min(chains, key=rank)
+
+
+def _declared(subscriptions: int, head: str, arn: str, evidence: dict[str, str]) -> Chain:
+    """On code: a subscription resource is all there is to see; confirming it is a runtime fact
+    (an e-mail subscriber clicks a link), so it passes with a note."""
+    if subscriptions < 1:
+        return Chain(
+            Outcome(
+                Status.FAIL, f"{head} notifies {arn}, which has no subscription.", "", evidence
+            ),
+            4,
+        )
+    return Chain(
+        Outcome(
+            Status.PASS,
+            f"{head} notifies {arn} ({subscriptions} subscription(s) in the code). Note: "
+            "whether a subscription is confirmed is known only once deployed (trailwarden scan).",
+            "",
+            evidence,
+        ),
+        5,
+    )

@@ -28,7 +28,9 @@ def rationale(cls: EventClass) -> str:
 def how_evaluated(cls: EventClass) -> str:
     return (
         "Per account. The log groups judged are those of TW010's qualifying trails "
-        "(multi-region, logging, management events, passing TW001–TW005); when TW010 fails the "
+        "(multi-region, logging, management events, passing TW001–TW005) — with `scan --org`, "
+        "a member's qualifying organization trail's group in the management account too, where "
+        "the filters and alarms are read; when TW010 fails the "
         "finding FAILs (ERROR when TW010 is ERROR). Each metric filter of those groups is "
         "compiled and matched, as CloudWatch Logs would, against trailwarden's corpus of "
         "CloudTrail records for this class: it must match every positive "

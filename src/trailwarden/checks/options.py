@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from trailwarden.checks.code_facts import RUNTIME_CHECKS, FactSource
 from trailwarden.checks.registry import MONITORING_CHECK_IDS, get_check
 from trailwarden.errors import UsageError
 
@@ -23,6 +24,9 @@ class CheckOptions:
     # (--no-monitoring) evaluates the trail checks alone; with `only`, they are evaluated
     # when `only` names one of them.
     monitoring: bool = True
+    # FactSource.CODE (trailwarden iac): TW004/TW005 are not evaluated, and what the code does
+    # not give is "cannot be verified from code" (see checks.code_facts).
+    source: FactSource = FactSource.AWS
 
     def __post_init__(self) -> None:
         if self.max_delivery_age <= timedelta(0):
@@ -36,6 +40,13 @@ class CheckOptions:
             )
         if self.only is not None:
             object.__setattr__(self, "only", frozenset(get_check(i).id for i in self.only))
+        if self.source is FactSource.CODE and self.only and self.only & RUNTIME_CHECKS:
+            named = sorted(self.only & RUNTIME_CHECKS)
+            verb = "judges" if len(named) == 1 else "judge"
+            raise UsageError(
+                f"{' and '.join(named)} {verb} what CloudTrail delivered, which infrastructure "
+                "code cannot say; drop it from --check (trailwarden scan evaluates it)."
+            )
 
     @property
     def wants_monitoring(self) -> bool:

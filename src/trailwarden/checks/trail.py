@@ -13,24 +13,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trailwarden.arns import parse_arn
+from trailwarden.checks.code_facts import UNVERIFIABLE, FactSource, from_code
 from trailwarden.checks.options import CheckOptions
 from trailwarden.findings import Status
-from trailwarden.inventory import ApiError, Inventory, LogGroup, Role, Trail
+from trailwarden.inventory import ApiError, Inventory, LogGroup, Role, Trail, Unknown
 
 __all__ = [
     "NOT_READABLE",
+    "VERIFY_DEPLOYED",
     "Outcome",
     "TrailContext",
     "api_error",
     "integration",
     "needs_integration",
+    "other_account",
     "tw001",
     "unreadable",
+    "unverifiable",
 ]
 
 # The code the collector records for what a member account cannot read of an org trail.
 NOT_READABLE = "NotReadableFromMemberAccount"
 _NO_INTEGRATION = "Not applicable: the trail has no CloudWatch Logs integration (TW001)."
+VERIFY_DEPLOYED = "Verify it on the account once deployed: trailwarden scan."
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,11 @@ class TrailContext:
     trail: Trail
     inventory: Inventory
     options: CheckOptions
+
+    @property
+    def from_code(self) -> bool:
+        """Whether the facts come from infrastructure code (trailwarden iac)."""
+        return self.options.source is FactSource.CODE
 
     @property
     def owner_elsewhere(self) -> str | None:
@@ -74,8 +84,31 @@ class TrailContext:
         )
 
 
+def unverifiable(reason: str) -> Outcome:
+    """NOT_APPLICABLE: infrastructure code does not give what the check needs (``reason``)."""
+    return Outcome(
+        Status.NOT_APPLICABLE,
+        f"Cannot be verified from code: {reason}.",
+        VERIFY_DEPLOYED,
+        {UNVERIFIABLE: reason},
+    )
+
+
+def other_account(ctx: TrailContext, what: str, account: str) -> Outcome | None:
+    """On code that does not say its account, an ARN naming another one cannot be judged."""
+    if account == ctx.trail.account_id or not isinstance(ctx.trail.account_id, Unknown):
+        return None
+    return unverifiable(
+        f"{what[:1].lower()}{what[1:]} names account {account}, and the code does not say which "
+        "account it deploys to"
+    )
+
+
 def api_error(error: ApiError | None, what: str, prefix: str = "") -> Outcome:
-    """ERROR naming the failed API call, or saying that the fact was never collected."""
+    """ERROR naming the failed API call, or saying that the fact was never collected; a fact
+    infrastructure code does not give is :func:`unverifiable` instead."""
+    if from_code(error):
+        return unverifiable(error.message)
     if error is None:
         return Outcome(
             Status.ERROR,
@@ -129,6 +162,8 @@ def unreadable(ctx: TrailContext, record: LogGroup | Role | None, what: str) -> 
     if record is not None and record.exists is not None and record.error is None:
         return None
     error = record.error if record else None
+    if from_code(error):
+        return unverifiable(error.message)
     owner = ctx.owner_elsewhere
     if owner is None:
         return api_error(error, what, f"Cannot read {what}: ")

@@ -236,7 +236,9 @@ TRAIL_SPECS: tuple[CheckSpec, ...] = (
         "`IncludeManagementEvents`; advanced selectors must select "
         "`eventCategory = Management` without restricting `readOnly` to one value "
         "(excluding event sources such as KMS is allowed and reported). ERROR when no "
-        "trail qualifies and a candidate or the trail list could not be read.",
+        "trail qualifies and a candidate or the trail list could not be read. With "
+        "`scan --org`, an organization trail is judged once, in the management account "
+        "that owns it, and a member that lists it is credited from that judgement.",
         remediation="Make one trail qualify: multi-region, logging, and event selectors "
         "that capture all management events (`put-event-selectors` replaces all "
         "selectors: include the existing ones in the JSON); then fix its TW001–TW005 "

@@ -16,6 +16,7 @@ from trailwarden.cli.backtest import backtest
 from trailwarden.cli.demo import demo
 from trailwarden.cli.explain import explain
 from trailwarden.cli.fix import fix
+from trailwarden.cli.iac import iac
 from trailwarden.cli.lambda_cmd import lambda_group
 from trailwarden.cli.rollback import rollback
 from trailwarden.cli.scan import scan
@@ -32,7 +33,7 @@ def cli(debug: bool) -> None:
     """Check that every CloudTrail trail really delivers to CloudWatch Logs."""
 
 
-for _command in (scan, explain, demo, fix, rollback, backtest, test_pattern, lambda_group):
+for _command in (scan, explain, demo, fix, rollback, backtest, test_pattern, iac, lambda_group):
     cli.add_command(_command)
 
 

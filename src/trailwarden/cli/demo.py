@@ -19,8 +19,8 @@ __all__ = ["demo"]
 @click.option(
     "--serve",
     is_flag=True,
-    help="Keep the simulated account running and print the environment to use it "
-    "(try scan, fix --apply and rollback against it); Ctrl-C stops it.",
+    help="Keep the simulated organization running and print the environment of its "
+    "management account (try scan --org, fix --apply and rollback against it); Ctrl-C stops it.",
 )
 @handle_errors
 def demo(
@@ -35,7 +35,7 @@ def demo(
     framework: str | None,
     serve: bool,
 ) -> None:
-    """Scan a simulated account on loopback and plan its fix: no credentials, no network.
+    """Scan a simulated organization on loopback and plan a fix: no credentials, no network.
 
     Exits 0 when the demo ran (its accounts are broken on purpose).
     """
@@ -51,7 +51,8 @@ def demo(
     interactive = fmt == "table" and output is None and output_dir is None
     if interactive:
         click.echo(
-            "Starting a simulated AWS on 127.0.0.1 (moto) and scanning its two accounts over HTTP…",
+            "Starting a simulated AWS organization on 127.0.0.1 (moto) and scanning every "
+            "account over HTTP, as `trailwarden scan --org` would…",
             err=True,
         )
     result = run_demo(options)
@@ -67,23 +68,31 @@ def demo(
         from trailwarden.remediate.render import render_text
 
         console = Console()
-        console.rule(Text(f"trailwarden fix — the plan for account {result.plan.account_id}"))
+        console.rule(
+            Text(
+                f"trailwarden fix — the plan for account {result.plan.account_id}'s own trails "
+                "(legacy-apps; not applied)"
+            )
+        )
         render_text(result.plan, console)
 
 
 def _serve_demo() -> None:
     import shlex
 
-    from trailwarden.demo.account import MAIN
+    from trailwarden.demo.account import MANAGEMENT
     from trailwarden.demo.run import seeded_simulation
 
     with seeded_simulation() as aws:
-        env = aws.environment(MAIN)
-        click.echo(f"Simulated AWS account {MAIN} at {aws.endpoint_url}. In another shell:\n")
+        env = aws.environment(MANAGEMENT)
+        click.echo(
+            f"Simulated AWS organization, management account {MANAGEMENT}, at "
+            f"{aws.endpoint_url}. In another shell:\n"
+        )
         for name, value in env.items():
             click.echo(f"  export {name}={shlex.quote(value)}")
         click.echo("  unset AWS_PROFILE AWS_SESSION_TOKEN")
-        click.echo("  trailwarden scan; trailwarden fix; trailwarden fix --apply --yes\n")
+        click.echo("  trailwarden scan --org; trailwarden fix; trailwarden fix --apply --yes\n")
         click.echo("Press Ctrl-C to stop.")
         try:
             import time

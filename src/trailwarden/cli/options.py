@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from trailwarden.collect.endpoint_guard import Patience
 
 __all__ = [
+    "apply_options",
     "aws_options",
     "check_ids",
     "check_options",
@@ -28,6 +29,7 @@ __all__ = [
     "common_scan_options",
     "monitoring_option",
     "patience",
+    "split_items",
     "split_regions",
     "timeout_option",
 ]
@@ -144,6 +146,10 @@ def _items(option: str, values: Iterable[str], what: str) -> list[str]:
             )
         out += items
     return out
+
+
+# Public, for the organization options (cli/org_options.py).
+apply_options, split_items = _apply, _items
 
 
 def split_regions(regions: str | None) -> list[str] | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -45,17 +46,31 @@ from trailwarden.inventory import (
     Inventory,
     Trail,
     TrailConfig,
+    TrailRef,
     TrailStatus,
 )
 
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
 
-__all__ = ["MAX_WORKERS", "collect_account"]
+__all__ = ["MAX_WORKERS", "KnownAccount", "collect_account"]
 
 # Independent calls in flight at once. CloudTrail allows ~10 reads/s per region and the
 # clients' adaptive retry mode slows down when throttled, so this is safe.
 MAX_WORKERS = 16
+
+
+@dataclass(frozen=True)
+class KnownAccount:
+    """What an organization scan already knows about an account: no need to ask AWS again.
+
+    With it, the trails of other accounts that ListTrails shows (organization trails) are
+    listed, not described: their owner's scan evaluates them, once.
+    """
+
+    account_id: str
+    partition: str
+    organization_id: str | None = None
 
 
 def collect_account(
@@ -64,12 +79,14 @@ def collect_account(
     regions: Sequence[str] | None = None,
     home_region: str | None = None,
     monitoring: bool = True,
+    known: KnownAccount | None = None,
 ) -> Inventory:
     """Collect every trail of the account behind ``factory`` (filtered by ``regions``).
 
     ``home_region`` is where account-wide calls go (STS, ListTrails, IAM); default: the
     session's region, else us-east-1. ``monitoring=False`` skips the metric filters,
-    alarms and topics (only the monitoring checks TW101–TW115 need them). Raises
+    alarms and topics (only the monitoring checks TW101–TW115 need them). ``known``
+    (organization scans): the account id and partition, so no GetCallerIdentity. Raises
     :class:`~trailwarden.errors.CredentialsError` when the credentials are missing or
     rejected and :class:`~trailwarden.errors.EndpointError` when an endpoint is silent or
     not AWS; every other failure is recorded.
@@ -79,7 +96,7 @@ def collect_account(
     control = home_region or factory.region_name or "us-east-1"
     pool = ThreadPoolExecutor(MAX_WORKERS, thread_name_prefix="trailwarden")
     try:
-        inventory = _collect(factory, pool, control, regions, monitoring)
+        inventory = _collect(factory, pool, control, regions, monitoring, known)
     except BaseException:
         # Ctrl-C or an error: do not wait here for calls still in flight (a silent
         # endpoint holds each for up to its read timeout); drop the queued ones.
@@ -95,12 +112,18 @@ def _collect(
     control: str,
     regions: Sequence[str] | None,
     monitoring: bool,
+    known: KnownAccount | None,
 ) -> Inventory:
-    listed_future = pool.submit(list_trails, factory, control)
-    account_id, partition = identify(factory, control)
+    if known is None:
+        listed_future = pool.submit(list_trails, factory, control)
+        account_id, partition = identify(factory, control)
+        listed = listed_future.result()
+    else:
+        # Nothing to wait for alongside: in this thread (an organization has many accounts).
+        account_id, partition = known.account_id, known.partition
+        listed = list_trails(factory, control)
     if regions is not None:
         validate_regions(regions, partition)
-    listed = listed_future.result()
     if isinstance(listed, ApiError):
         return Inventory(
             account_id=account_id,
@@ -109,7 +132,19 @@ def _collect(
             regions=tuple(regions) if regions is not None else None,
             errors=(listed,),
         )
+    elsewhere: tuple[TrailRef, ...] = ()
+    if known is not None:
+        # A member lists its organization's trails too; describing them here would only
+        # repeat (with less access) what their owner's scan evaluates.
+        elsewhere = tuple(
+            TrailRef(t.arn, t.name, t.home_region, t.account_id)
+            for t in listed
+            if t.account_id != account_id
+        )
+        listed = [t for t in listed if t.account_id == account_id]
     run = _Run(factory, pool, account_id, control, regions)
+    if known is not None:
+        run.known_organization_id = known.organization_id
     run.collect(listed)
     trails, log_groups = run.trails(), run.refs.log_groups()
     watched = Monitoring(factory, pool)
@@ -131,6 +166,7 @@ def _collect(
         metric_filters=metric_filters,
         alarms=alarms,
         topics=topics,
+        organization_trails=tuple(sorted(elsewhere, key=lambda t: t.arn)),
     )
 
 
@@ -154,6 +190,7 @@ class _Run:
         self.selectors: dict[str, Future[EventSelectors | ApiError]] = {}
         self.refs = References(factory, pool, account_id, control)
         self.org: Future[str | None] | None = None
+        self.known_organization_id: str | None = None
 
     def collect(self, listed: list[ListedTrail]) -> None:
         by_home: dict[str, list[ListedTrail]] = {}
@@ -194,7 +231,8 @@ class _Run:
             self.selectors[trail.arn] = self.pool.submit(
                 get_event_selectors, self.factory, trail.arn, home
             )
-        if config.is_organization_trail and trail.account_id == self.account_id and not self.org:
+        owned = config.is_organization_trail and trail.account_id == self.account_id
+        if owned and not self.org and not self.known_organization_id:
             self.org = self.pool.submit(_organization_id, self.factory, self.control)
         self.refs.add(trail, config)
 
@@ -224,6 +262,8 @@ class _Run:
         return tuple(sorted(out, key=lambda t: (t.account_id, t.home_region, t.name, t.arn)))
 
     def organization_id(self) -> str | None:
+        if self.known_organization_id is not None:
+            return self.known_organization_id
         return self.org.result() if self.org is not None else None
 
 

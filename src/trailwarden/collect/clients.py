@@ -100,6 +100,19 @@ class ClientFactory:
                 self._clients[key] = cached
             return cached
 
+    def for_session(self, session: boto3.Session) -> ClientFactory:
+        """A factory over ``session`` (another account's credentials) with this one's
+        endpoint, retries and timeouts, sharing its watch: once a run gives up on a silent
+        endpoint, every account's calls stop at once. Its calls are counted apart."""
+        other = ClientFactory(
+            session,
+            endpoint_url=self.endpoint_url,
+            max_attempts=self._max_attempts,
+            patience=self.patience,
+        )
+        other._watch = self._watch
+        return other
+
     def call_counts(self) -> dict[str, int]:
         """API calls made so far by action, e.g. ``{"cloudtrail:ListTrails": 1}``."""
         out: Counter[str] = Counter()

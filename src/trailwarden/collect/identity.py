@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import (
@@ -25,7 +26,7 @@ from trailwarden.errors import CredentialsError, Error
 if TYPE_CHECKING:
     from trailwarden.collect.clients import ClientFactory
 
-__all__ = ["identify"]
+__all__ = ["Caller", "identify", "identify_caller"]
 
 _EXPIRED = (
     "Your AWS credentials have expired ({code}); refresh them (e.g. `aws sso login`) and run again."
@@ -55,12 +56,27 @@ _CREDENTIAL_CODES = {
 }
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who the credentials belong to (STS GetCallerIdentity)."""
+
+    account_id: str
+    partition: str
+    arn: str
+
+
 def identify(factory: ClientFactory, region: str) -> tuple[str, str]:
     """(account id, partition) of the credentials, from STS GetCallerIdentity.
 
     Raises :class:`CredentialsError` when there are no usable credentials, and
     :class:`Error` when AWS cannot be reached or answers with another error.
     """
+    caller = identify_caller(factory, region)
+    return caller.account_id, caller.partition
+
+
+def identify_caller(factory: ClientFactory, region: str) -> Caller:
+    """Like :func:`identify`, with the caller's ARN."""
     endpoint = endpoint_label(factory.endpoint_url or f"https://sts.{region}.amazonaws.com")
     try:
         client = factory.client("sts", region)
@@ -100,8 +116,9 @@ def identify(factory: ClientFactory, region: str) -> tuple[str, str]:
     account = ident.get("Account")
     if not isinstance(account, str) or not account:
         raise Error(_not_aws(endpoint))
-    arn = parse_arn(ident.get("Arn", ""))
-    return account, arn.partition if arn else "aws"
+    text = str(ident.get("Arn") or "")
+    arn = parse_arn(text)
+    return Caller(account, arn.partition if arn else "aws", text)
 
 
 def _not_aws(endpoint: str) -> str:

@@ -1,11 +1,13 @@
-"""Saving and loading an :class:`~trailwarden.inventory.Inventory` as JSON.
+"""Saving and loading an :class:`~trailwarden.inventory.Inventory` as JSON — or an
+:class:`~trailwarden.org_inventory.OrganizationInventory` (``scan --org``), the same way.
 
 ``trailwarden scan --save-inventory FILE`` writes one (mode 0600: it describes the
 account's security configuration); ``trailwarden scan --inventory FILE`` evaluates it
 offline with identical findings (the checks take their reference time from
 ``Inventory.collected_at``, not from the clock). A file read back is outside input: it
 is bounded in size and validated against the inventory's JSON Schema
-(:mod:`trailwarden.collect.inventory_schema`) before anything uses it.
+(:mod:`trailwarden.collect.inventory_schema`) before anything uses it. An organization
+inventory says ``"kind": "organization"``; an account inventory has no ``kind``.
 """
 
 from __future__ import annotations
@@ -16,14 +18,20 @@ from typing import Any
 
 from trailwarden.errors import InventoryFileError
 from trailwarden.inventory import INVENTORY_SCHEMA_VERSION, Inventory
+from trailwarden.org_inventory import OrganizationInventory
 
 __all__ = [
     "MAX_INVENTORY_BYTES",
+    "AnyInventory",
     "dump_inventory",
+    "load_any_inventory",
     "load_inventory",
+    "parse_any_inventory",
     "parse_inventory",
     "save_inventory",
 ]
+
+AnyInventory = Inventory | OrganizationInventory
 
 # An account with thousands of trails, roles and alarms stays in the tens of megabytes.
 MAX_INVENTORY_BYTES = 256 * 1024 * 1024
@@ -38,7 +46,7 @@ def _converter() -> Any:
     return make_converter()
 
 
-def dump_inventory(inventory: Inventory) -> bytes:
+def dump_inventory(inventory: AnyInventory) -> bytes:
     """``inventory`` as the JSON that :func:`parse_inventory` reads back."""
     import orjson
 
@@ -46,7 +54,7 @@ def dump_inventory(inventory: Inventory) -> bytes:
     return bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
 
 
-def save_inventory(inventory: Inventory, path: str | os.PathLike[str]) -> None:
+def save_inventory(inventory: AnyInventory, path: str | os.PathLike[str]) -> None:
     """Write ``inventory`` to ``path``, readable by its owner only (mode 0600)."""
     path = Path(path)
     data = dump_inventory(inventory)
@@ -62,7 +70,23 @@ def save_inventory(inventory: Inventory, path: str | os.PathLike[str]) -> None:
 
 
 def parse_inventory(raw: bytes, source: str = "<inventory>") -> Inventory:
-    """The inventory in ``raw``, or :class:`InventoryFileError` naming the first problem."""
+    """The account inventory in ``raw``, or :class:`InventoryFileError` naming the first
+    problem (an organization inventory is one)."""
+    return _one_account(parse_any_inventory(raw, source), source)
+
+
+def _one_account(found: AnyInventory, source: str) -> Inventory:
+    if isinstance(found, OrganizationInventory):
+        raise InventoryFileError(
+            f"{source} is an organization inventory (scan --org); this needs one account's: "
+            "save one with `trailwarden scan --save-inventory` without --org."
+        )
+    return found
+
+
+def parse_any_inventory(raw: bytes, source: str = "<inventory>") -> AnyInventory:
+    """The account or organization inventory in ``raw``, or :class:`InventoryFileError`
+    naming the first problem."""
     import orjson
 
     from trailwarden.collect.inventory_schema import first_problem
@@ -90,12 +114,13 @@ def parse_inventory(raw: bytes, source: str = "<inventory>") -> Inventory:
     return _structure(data, source)
 
 
-def _structure(data: dict[str, Any], source: str) -> Inventory:
+def _structure(data: dict[str, Any], source: str) -> AnyInventory:
     from cattrs.errors import BaseValidationError
 
+    kind: type[AnyInventory] = OrganizationInventory if "kind" in data else Inventory
     # The schema admits only what structures; this guards against the two drifting apart.
     try:
-        inventory: Inventory = _converter().structure(data, Inventory)
+        inventory: AnyInventory = _converter().structure(data, kind)
     except (BaseValidationError, KeyError, TypeError, ValueError) as exc:
         from cattrs import transform_error
 
@@ -107,7 +132,12 @@ def _structure(data: dict[str, Any], source: str) -> Inventory:
 
 
 def load_inventory(path: str | os.PathLike[str]) -> Inventory:
-    """Read and validate the inventory file at ``path``."""
+    """Read and validate the account inventory file at ``path``."""
+    return _one_account(load_any_inventory(path), str(path))
+
+
+def load_any_inventory(path: str | os.PathLike[str]) -> AnyInventory:
+    """Read and validate the account or organization inventory file at ``path``."""
     path = Path(path)
     try:
         with path.open("rb") as file:
@@ -128,4 +158,4 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
             f"{path} is larger than the {MAX_INVENTORY_BYTES // 2**20} MiB an inventory can be; "
             f"{_WRITTEN_BY}."
         )
-    return parse_inventory(raw, source=str(path))
+    return parse_any_inventory(raw, source=str(path))

@@ -1,12 +1,13 @@
-"""The demo's simulated accounts: realistic, and broken in the ways real accounts are.
+"""The demo's accounts' own trails: realistic, and broken in the ways real accounts are.
 
-``MAIN`` has six trails over four regions; every trail check passes on one trail and
-fails on another, and its multi-region trail passes TW010. ``SANDBOX`` has one healthy
-single-region trail, so TW010 fails there. MAIN's multi-region trail's log group also
-has CIS monitoring where some classes pass and others fail
-(:mod:`trailwarden.demo.monitoring`); SANDBOX has none. The accounts are created over HTTP with
-boto3 against the simulated endpoint, like a user would, except the facts moto
-cannot produce (CloudWatch Logs delivery times and errors), which are set in-process.
+``LEGACY`` (a member of the demo organization, :mod:`trailwarden.demo.organization`) has
+six trails over four regions; every trail check passes on one trail and fails on another.
+Its multi-region trail's log group also has CIS monitoring where some classes pass and
+others fail (:mod:`trailwarden.demo.monitoring`). ``SANDBOX`` has one healthy
+single-region trail of its own (the organization trail is what covers it). The trails are
+created over HTTP with boto3 against the simulated endpoint, like a user would, except
+the facts moto cannot produce (CloudWatch Logs delivery times and errors), which are set
+in-process.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from trailwarden.demo.monitoring import SetPending, seed_monitoring
+from trailwarden.demo.monitoring import MONITORED, MONITORING, SetPending, seed_monitoring
 
-__all__ = ["MAIN", "SANDBOX", "DemoTrail", "seed_demo"]
+__all__ = ["LEGACY", "MANAGEMENT", "SANDBOX", "TRAILS", "DemoTrail", "create_trail", "seed_trails"]
 
-MAIN = "123456789012"
-SANDBOX = "210987654321"
+MANAGEMENT = "123456789012"  # the organization's management account
+LEGACY = "234567890123"  # a member with broken trails of its own
+SANDBOX = "210987654321"  # a member with a healthy single-region trail of its own
 
 # (account, service, region) -> boto3 client against the simulated endpoint.
 ClientFor = Callable[[str, str, str], Any]
@@ -36,6 +38,7 @@ class DemoTrail:
     name: str
     region: str
     multi_region: bool = False
+    organization: bool = False
     log_group: str | None = None  # created in the trail's region unless missing
     log_group_exists: bool = True
     retention_days: int | None = None
@@ -46,9 +49,10 @@ class DemoTrail:
 
 
 TRAILS = (
-    # Healthy multi-region trail: passes TW001–TW007 and makes TW010 pass for MAIN.
+    # Healthy multi-region trail: passes TW001–TW007 and would make TW010 pass for LEGACY
+    # on its own.
     DemoTrail(
-        MAIN,
+        LEGACY,
         "management-events",
         "us-east-1",
         multi_region=True,
@@ -58,10 +62,10 @@ TRAILS = (
         delivered_ago=timedelta(minutes=4),
     ),
     # Never integrated: TW001 fails on both ARNs.
-    DemoTrail(MAIN, "security-audit", "eu-west-1"),
+    DemoTrail(LEGACY, "security-audit", "eu-west-1"),
     # Half-integrated (log group but no role) and stopped: TW001 and TW006 fail.
     DemoTrail(
-        MAIN,
+        LEGACY,
         "data-events",
         "us-west-2",
         log_group="aws-cloudtrail-logs/data-events",
@@ -70,7 +74,7 @@ TRAILS = (
     ),
     # Its log group was deleted: TW002, TW004 and TW005 fail.
     DemoTrail(
-        MAIN,
+        LEGACY,
         "app-activity",
         "eu-west-1",
         log_group="aws-cloudtrail-logs/app-activity",
@@ -81,7 +85,7 @@ TRAILS = (
     ),
     # A role copied from an EC2 template (wrong principal) and 30-day retention.
     DemoTrail(
-        MAIN,
+        LEGACY,
         "legacy-apac",
         "ap-southeast-2",
         log_group="CloudTrail/DefaultLogGroup",
@@ -91,7 +95,7 @@ TRAILS = (
     ),
     # A guardrail policy denies PutLogEvents; no retention policy on the log group.
     DemoTrail(
-        MAIN,
+        LEGACY,
         "network-audit",
         "us-west-2",
         log_group="aws-cloudtrail-logs/network-audit",
@@ -99,7 +103,7 @@ TRAILS = (
         delivered_ago=timedelta(days=2, hours=1),
         delivery_error="AccessDeniedException: not authorized to perform logs:PutLogEvents",
     ),
-    # SANDBOX: healthy but single-region, so TW010 fails for that account.
+    # SANDBOX: healthy but single-region: the organization trail is what covers it.
     DemoTrail(
         SANDBOX,
         "sandbox-trail",
@@ -151,7 +155,7 @@ def _roles(account: str) -> dict[str, tuple[dict[str, Any], dict[str, dict[str, 
             {"cloudtrail-to-cwl": _writer(account)},
         ),
     }
-    if account == MAIN:
+    if account == LEGACY:
         roles["legacy-trail-role"] = (
             _trust(account, "ec2.amazonaws.com"),
             {"cloudtrail-to-cwl": _writer(account)},
@@ -168,11 +172,11 @@ def _roles(account: str) -> dict[str, tuple[dict[str, Any], dict[str, dict[str, 
     return roles
 
 
-def seed_demo(
+def seed_trails(
     client: ClientFor, set_delivery: SetDelivery, set_pending: SetPending, now: datetime
 ) -> None:
-    """Create the demo accounts over the simulated endpoint."""
-    for account in (MAIN, SANDBOX):
+    """Create the members' own trails (and LEGACY's monitoring) over the simulated endpoint."""
+    for account in (LEGACY, SANDBOX):
         iam = client(account, "iam", "us-east-1")
         for role, (trust, inline) in _roles(account).items():
             iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))
@@ -181,13 +185,14 @@ def seed_demo(
                     RoleName=role, PolicyName=policy_name, PolicyDocument=json.dumps(document)
                 )
     for trail in TRAILS:
-        _create_trail(client, set_delivery, trail, now)
-    seed_monitoring(client, set_pending, MAIN)
+        create_trail(client, set_delivery, trail, now)
+    seed_monitoring(client, set_pending, LEGACY, MONITORING, MONITORED)
 
 
-def _create_trail(
+def create_trail(
     client: ClientFor, set_delivery: SetDelivery, trail: DemoTrail, now: datetime
 ) -> None:
+    """Create ``trail`` with its bucket and log group, start it, set its delivery result."""
     account, region = trail.account, trail.region
     bucket = f"cloudtrail-{account}-{trail.name}"
     s3 = client(account, "s3", region)
@@ -213,7 +218,11 @@ def _create_trail(
         extra["CloudWatchLogsRoleArn"] = f"arn:aws:iam::{account}:role/{trail.role}"
     cloudtrail = client(account, "cloudtrail", region)
     created = cloudtrail.create_trail(
-        Name=trail.name, S3BucketName=bucket, IsMultiRegionTrail=trail.multi_region, **extra
+        Name=trail.name,
+        S3BucketName=bucket,
+        IsMultiRegionTrail=trail.multi_region,
+        IsOrganizationTrail=trail.organization,
+        **extra,
     )
     if trail.logging:
         cloudtrail.start_logging(Name=trail.name)

@@ -1,13 +1,19 @@
-"""The demo's CIS monitoring (metric filters, alarms, SNS topics) on MAIN's multi-region trail.
+"""The demo's CIS monitoring (metric filters, alarms, SNS topics).
 
-Some classes pass; others fail in the ways real accounts fail, several of which the
-regex-based scanners get wrong (see ``shared/reference/cis-monitoring.md``):
+On the organization trail's log group in the management account
+(:func:`organization_monitoring`), where Control Tower users put their CIS alarms: every
+class is monitored as CIS asks, except two mistakes regex-based scanners get wrong (see
+``shared/reference/cis-monitoring.md``), which every member inherits:
 
 - 4.1 joins its clauses with ``&&``: it can never fire, yet Prowler passes it.
-- 4.2 has the CIS filter, but its alarm's actions are disabled.
-- 4.6 has the CIS clauses reordered: same meaning, Prowler fails it, we pass it.
-- 4.8's alarm notifies a topic whose only subscription was never confirmed.
 - 4.10 has the pre-v4.0 pattern, which misses ``ModifySecurityGroupRules``.
+- (4.6 has the CIS clauses reordered: same meaning, Prowler fails it, we pass it.)
+
+On LEGACY's own multi-region trail (:data:`MONITORING`), some classes pass; others fail
+in the ways real accounts fail:
+
+- 4.1 and 4.10 as above; 4.2 has the CIS filter, but its alarm's actions are disabled;
+- 4.8's alarm notifies a topic whose only subscription was never confirmed;
 - 4.7, 4.9 and 4.11–4.15 have no filter at all.
 
 Created over HTTP like the trails; only the pending subscription is set in-process
@@ -20,14 +26,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ALARM_EMAIL", "MONITORED", "MONITORING", "DemoMonitor", "seed_monitoring"]
+__all__ = [
+    "ALARM_EMAIL",
+    "MONITORED",
+    "MONITORING",
+    "DemoMonitor",
+    "organization_monitoring",
+    "seed_monitoring",
+]
 
 # (account, service, region) -> boto3 client against the simulated endpoint.
 ClientFor = Callable[[str, str, str], Any]
 # Keeps an SNS subscription (by ARN) pending confirmation.
 SetPending = Callable[[str], None]
 
-# The log group of MAIN's healthy multi-region trail (account.TRAILS), and its region.
+# The log group of LEGACY's healthy multi-region trail (account.TRAILS), and its region.
 MONITORED = ("aws-cloudtrail-logs/management-events", "us-east-1")
 NAMESPACE = "CISBenchmark"
 ALARM_EMAIL = "security-team@example.com"
@@ -122,9 +135,27 @@ MONITORING = (
 )
 
 
-def seed_monitoring(client: ClientFor, set_pending: SetPending, account: str) -> None:
-    """Create the filters, alarms and topics of :data:`MONITORING` in ``account``."""
-    group, region = MONITORED
+def organization_monitoring() -> tuple[DemoMonitor, ...]:
+    """Every CIS class as CIS asks, but for the mistakes of 4.1 and 4.10 (and 4.6 reordered)."""
+    from trailwarden.monitoring.catalog import CLASSES
+
+    mistakes = {m.cis: m for m in MONITORING if m.cis in ("4.1", "4.6", "4.10")}
+    return tuple(
+        mistakes.get(f"4.{n}") or DemoMonitor(f"4.{n}", cls.metric_name, cls.pattern)
+        for n, cls in enumerate(CLASSES, start=1)
+    )
+
+
+def seed_monitoring(
+    client: ClientFor,
+    set_pending: SetPending,
+    account: str,
+    monitors: tuple[DemoMonitor, ...],
+    where: tuple[str, str],
+) -> None:
+    """Create the filters, alarms and topics of ``monitors`` on log group ``where`` (name,
+    region) of ``account``."""
+    group, region = where
     sns = client(account, "sns", region)
     topics = {}
     for name in (CONFIRMED_TOPIC, PENDING_TOPIC):
@@ -139,7 +170,7 @@ def seed_monitoring(client: ClientFor, set_pending: SetPending, account: str) ->
             set_pending(subscribed["SubscriptionArn"])
     logs = client(account, "logs", region)
     cloudwatch = client(account, "cloudwatch", region)
-    for monitor in MONITORING:
+    for monitor in monitors:
         # The CIS remediation: metric value 1 in namespace CISBenchmark, an alarm on its
         # 5-minute sum >= 1. https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
         logs.put_metric_filter(

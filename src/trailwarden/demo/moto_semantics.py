@@ -24,9 +24,12 @@ moto (5.x) differs from the CloudTrail API reference where the collector relies 
 - UpdateTrail stores any role and log group; CloudTrail refuses ones it cannot use
   (:mod:`trailwarden.demo.moto_update_trail`).
 
-It also installs the denials of :mod:`trailwarden.demo.moto_denials`, and AWS Config's
+It also installs the denials of :mod:`trailwarden.demo.moto_denials`, the delegated
+administrator's reads of :mod:`trailwarden.demo.moto_organizations`, AWS Config's
 PutEvaluations / StartConfigRulesEvaluation and EventBridge's TestEventPattern
-(:mod:`trailwarden.demo.moto_config`, for the Config rule).
+(:mod:`trailwarden.demo.moto_config`, for the Config rule), and remembers which moto
+backend serves a host (moto lists its own package directory for that at every request: a
+third of the demo's time).
 """
 
 from __future__ import annotations
@@ -110,7 +113,11 @@ def install_aws_semantics() -> bool:
     from moto.core.responses import BaseResponse
     from moto.events.responses import EventsHandler
     from moto.logs.metric_filters import MetricFilters
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+    from moto.organizations.responses import OrganizationsResponse
     from moto.sns.models import SNSBackend
+
+    from trailwarden.demo.moto_organizations import organizations_backend
 
     patches: dict[tuple[type, str], Any] = {
         (CloudTrailBackend, "list_trails"): _list_trails,
@@ -125,6 +132,8 @@ def install_aws_semantics() -> bool:
         (SNSBackend, "list_subscriptions_by_topic"): _list_subscriptions_by_topic,
         (MetricFilters, "add_filter"): _add_metric_filter,
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
+        (OrganizationsResponse, "organizations_backend"): property(organizations_backend),
+        (DomainDispatcherApplication, "get_backend_for_host"): _backend_for_host,
         (ConfigResponse, "put_evaluations"): moto_config.put_evaluations,
         (
             ConfigResponse,
@@ -285,3 +294,15 @@ def _add_metric_filter(
         f for f in self.metric_filters if (f["logGroupName"], f["filterName"]) != (group, name)
     ]
     _original("MetricFilters", "add_filter")(self, name, pattern, group, transformations)
+
+
+_backends_by_host: dict[str | None, Any] = {}
+
+
+def _backend_for_host(self: Any, host: str | None) -> Any:
+    # A function of the host alone (moto's module list and URL patterns do not change).
+    if host not in _backends_by_host:
+        _backends_by_host[host] = _original("DomainDispatcherApplication", "get_backend_for_host")(
+            self, host
+        )
+    return _backends_by_host[host]

@@ -78,6 +78,8 @@ class SimulatedAws:
         self._lock = threading.Lock()
         self._sessions: dict[str, boto3.Session] = {}
         self._clients: dict[tuple[str, str, str, str], Any] = {}
+        self._loader: Any = None
+        self._loader_lock = threading.Lock()
 
     @property
     def endpoint_url(self) -> str:
@@ -142,12 +144,26 @@ class SimulatedAws:
     ) -> boto3.Session:
         """A boto3 session whose every request is made as ``account_id``."""
         import boto3
+        import botocore.session
+        from botocore.loaders import create_loader
 
-        session = boto3.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            region_name=region,
-        )
+        # One data loader for every session: each would read the service models again
+        # (about 0.1 s per client), and an organization has many accounts.
+        with self._loader_lock:  # not self._lock: client() holds it while calling this
+            first = self._loader is None
+            if first:
+                self._loader = create_loader()
+            core = botocore.session.get_session()
+            core.register_component("data_loader", self._loader)
+            known = len(self._loader.search_paths)
+            session = boto3.Session(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                region_name=region,
+                botocore_session=core,
+            )
+            if not first:  # each boto3 Session adds its data directory again
+                del self._loader.search_paths[known:]
         session.events.register("before-sign", partial(_add_account_header, account_id))
         return session
 

@@ -1,0 +1,1 @@
+security_region = "eu-central-1"
