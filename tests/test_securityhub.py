@@ -172,3 +172,29 @@ def test_accounts_that_failed_to_scan_are_not_archived_and_members_use_their_own
     assert not result.ok
     outcome = import_findings(member_factory, REGION, [])
     assert outcome.imported == 0
+
+
+def test_org_scan_imports_each_members_findings_into_its_own_security_hub(aws, env):
+    """scan --org --security-hub: BatchImportFindings accepts a finding only from the
+    account it is about, so each member's go in through the role assumed in it; a member
+    whose role cannot be assumed keeps nothing imported, is named, and the run exits 2."""
+    from org_helpers import make_organization
+
+    org = make_organization(aws)
+    aws.deny("sts:AssumeRole", resource=org.role_arn("sandbox"))
+    for name in ("prod", "dev"):
+        org.seed(name).client("securityhub", REGION).enable_security_hub()
+    org.seed(MAIN_ACCOUNT).client("securityhub", REGION).enable_security_hub()
+    result = run(["scan", "--org", "--format", "json", "--security-hub"], env)
+    assert result.exit_code == 2, result.output  # the sandbox member was not scanned
+    report = json.loads(result.stdout)
+    for name in ("prod", "dev"):
+        account = org.accounts[name]
+        found = org.seed(name).client("securityhub", REGION).get_findings(MaxResults=100)
+        mine = [f for f in report["findings"] if f["account_id"] == account]
+        assert len(found["Findings"]) == len(mine) > 0
+        assert {f["AwsAccountId"] for f in found["Findings"]} == {account}
+    main = org.seed(MAIN_ACCOUNT).client("securityhub", REGION).get_findings()
+    assert {f["AwsAccountId"] for f in main["Findings"]} == {MAIN_ACCOUNT}
+    assert f"account {org.accounts['sandbox']}" in result.stderr
+    assert "was not scanned" in result.stderr
