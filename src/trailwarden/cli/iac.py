@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
-from trailwarden.cli.common import emit, handle_errors
+from trailwarden.cli.common import handle_errors
 from trailwarden.cli.options import check_options, monitoring_option
+from trailwarden.cli.report_output import Output, framework_selection, output_options, publish
+from trailwarden.errors import UsageError
 
 __all__ = ["iac"]
 
@@ -37,10 +39,11 @@ __all__ = ["iac"]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    metavar="F[,F…]",
+    help="table, json, ocsf, sarif, junit, csv, html (not asff: code has no account yet); "
+    "several (comma-separated) with --output-dir.",
 )
 @click.option(
     "--output",
@@ -63,6 +66,7 @@ __all__ = ["iac"]
     help="Evaluate only these checks (repeatable, or comma-separated).",
 )
 @monitoring_option("Evaluate")
+@output_options
 @handle_errors
 def iac(
     paths: tuple[Path, ...],
@@ -73,6 +77,9 @@ def iac(
     min_retention_days: int,
     checks: tuple[str, ...],
     monitoring: bool,
+    output_dir: Path | None,
+    suppressions_file: Path | None,
+    framework: str | None,
 ) -> None:
     """Check Terraform and CloudFormation before they are deployed.
 
@@ -91,9 +98,16 @@ def iac(
         env_vars={k[7:]: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
     )
     options = check_options("24h", min_retention_days, checks, monitoring)
+    options, chosen = framework_selection(options, framework)
+    # A bad --format, --output or suppressions file is exit 2 before any file is parsed.
+    out = Output(fmt, output, output_dir, suppressions_file, chosen).prepared()
+    if any(f.name == "asff" for f in out.chosen()):
+        raise UsageError(
+            "--format asff is for Security Hub, which takes findings of a deployed account "
+            "(AwsAccountId); code has none yet: use sarif, json, ocsf, junit, csv or html."
+        )
     report = scan_code(paths, options, settings)
-    emit(report, fmt, output)
-    sys.exit(report.exit_code)
+    sys.exit(publish(report, out).exit_code)
 
 
 def _known_region(region: str | None) -> str | None:
@@ -103,7 +117,6 @@ def _known_region(region: str | None) -> str | None:
     import difflib
 
     from trailwarden.collect.regions import known_regions
-    from trailwarden.errors import UsageError
 
     name = region.strip()
     if name not in known_regions():
