@@ -15,7 +15,7 @@ import pytest
 
 from monitoring_factories import make_alarm, make_filter, monitored
 from trailwarden.checks import CheckOptions, evaluate
-from trailwarden.checks import monitoring as monitoring_checks
+from trailwarden.checks import filter_verdict as monitoring_checks
 from trailwarden.filterpattern import compile_pattern
 from trailwarden.findings import Finding, Status
 from trailwarden.inventory import Inventory

@@ -15,60 +15,22 @@ filters are still judged, and one that passes wins.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 
 from trailwarden.arns import parse_log_group_arn
 from trailwarden.checks.code_facts import UNVERIFIABLE, FactSource
 from trailwarden.checks.covering import CoveringTrail
+from trailwarden.checks.filter_verdict import UnevaluableFilterError, filter_verdict
 from trailwarden.checks.monitoring_alarms import Chain, Group, alarm_chains, rank
 from trailwarden.checks.monitoring_text import remediation
 from trailwarden.checks.registry import CHECKS
 from trailwarden.checks.security_hub_text import with_security_hub_verdict
 from trailwarden.checks.trail import VERIFY_DEPLOYED, Outcome, unverifiable
-from trailwarden.errors import FilterPatternError
-from trailwarden.filterpattern import CompiledPattern, compile_pattern
 from trailwarden.findings import Finding, Status
 from trailwarden.inventory import Inventory, LogGroupFilters, MetricFilter, Trail, Unknown
 from trailwarden.monitoring.catalog import CLASSES, EventClass
 from trailwarden.monitoring.corpus import Sample, corpus
 
 __all__ = ["UnevaluableFilterError", "filter_verdict", "monitoring_findings"]
-
-
-class UnevaluableFilterError(ValueError):
-    """A metric filter pattern trailwarden could not compile or evaluate; ``str()`` is why."""
-
-
-@lru_cache(maxsize=1024)
-def _compiled(text: str) -> CompiledPattern | str:
-    try:
-        return compile_pattern(text)
-    except FilterPatternError as e:  # invalid, or beyond what trailwarden evaluates
-        return str(e)
-    # The pattern is whatever someone with logs:PutMetricFilter wrote. Whatever else goes
-    # wrong with it must become an ERROR finding for it, not end the whole audit.
-    except Exception as e:
-        return f"the filter-pattern engine failed on it ({type(e).__name__}: {e})"
-
-
-@lru_cache(maxsize=4096)
-def filter_verdict(pattern: str, class_id: str) -> tuple[tuple[Sample, ...], tuple[Sample, ...]]:
-    """(positives the pattern misses, negatives it matches).
-
-    Raises :class:`UnevaluableFilterError` (a ValueError) naming the reason when the pattern
-    cannot be compiled or matched.
-    """
-    compiled = _compiled(pattern)
-    if isinstance(compiled, str):
-        raise UnevaluableFilterError(compiled)
-    samples = corpus(class_id)
-    try:
-        return (
-            tuple(s for s in samples.positives if not compiled.matches(s.record)),
-            tuple(s for s in samples.negatives if compiled.matches(s.record)),
-        )
-    except Exception as e:  # as in _compiled: a finding, not a crash of the run
-        raise UnevaluableFilterError(f"matching it failed ({type(e).__name__}: {e})") from e
 
 
 # A log group to judge, with the inventory that holds its filters, alarms and topics: the

@@ -41,6 +41,7 @@ from typing import Any
 
 from trailwarden.demo import moto_config
 from trailwarden.demo.moto_denials import clear_denials, denying_call_action
+from trailwarden.demo.moto_dispatch import caching_backend_for_host
 from trailwarden.demo.moto_update_trail import validating_update_trail
 
 __all__ = [
@@ -133,7 +134,9 @@ def install_aws_semantics() -> bool:
         (MetricFilters, "add_filter"): _add_metric_filter,
         (BaseResponse, "call_action"): denying_call_action(BaseResponse.__dict__["call_action"]),
         (OrganizationsResponse, "organizations_backend"): property(organizations_backend),
-        (DomainDispatcherApplication, "get_backend_for_host"): _backend_for_host,
+        (DomainDispatcherApplication, "get_backend_for_host"): caching_backend_for_host(
+            DomainDispatcherApplication.__dict__["get_backend_for_host"]
+        ),
         (ConfigResponse, "put_evaluations"): moto_config.put_evaluations,
         (
             ConfigResponse,
@@ -294,15 +297,3 @@ def _add_metric_filter(
         f for f in self.metric_filters if (f["logGroupName"], f["filterName"]) != (group, name)
     ]
     _original("MetricFilters", "add_filter")(self, name, pattern, group, transformations)
-
-
-_backends_by_host: dict[str | None, Any] = {}
-
-
-def _backend_for_host(self: Any, host: str | None) -> Any:
-    # A function of the host alone (moto's module list and URL patterns do not change).
-    if host not in _backends_by_host:
-        _backends_by_host[host] = _original("DomainDispatcherApplication", "get_backend_for_host")(
-            self, host
-        )
-    return _backends_by_host[host]
