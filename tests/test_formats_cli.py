@@ -25,6 +25,8 @@ def test_output_dir_writes_every_format_and_one_summary_line(seed, env, tmp_path
     jsonschema.Draft202012Validator(schema()).validate(report)
     assert json.loads((out / "trailwarden.sarif").read_text())["version"] == "2.1.0"
     assert "TW001" in (out / "trailwarden.txt").read_text()
+    # Reports name the account's trails, roles and weaknesses: its owner's to read only.
+    assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {0o600}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,14 @@ The tree::
     ├── JournalError             an apply journal that cannot be written, read or parsed
     ├── SecurityHubError         findings that Security Hub did not take (scan --security-hub)
     ├── CodeInputError           a `trailwarden iac` PATH that is not readable Terraform or CFN
-    └── UsageError               any other bad argument
+    ├── UsageError               any other bad argument
+    └── defined beside what they guard:
+        BacktestInputError       (backtest.reader) no event read from any input
+        SuppressionsFileError    (suppressions) a bad suppressions file, at file:line
+        PlanFormatError          (remediate.render.json) a plan file that is not a trailwarden plan
+        PackageError             (config_rule.package) the Lambda zip cannot be built
+        RuleParameterError, EventError, ReportError  (config_rule) a misconfigured rule, an
+                                 event that is not AWS Config's, PutEvaluations refused
 
 Failures to *evaluate* a check (AccessDenied on one API call, say) are not errors:
 they are findings with status ERROR (see :mod:`trailwarden.findings`).

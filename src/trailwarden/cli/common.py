@@ -155,8 +155,13 @@ def render_for_people(render: Callable[[Console], None], output: Path | None) ->
 
 
 def write(path: Path, data: bytes) -> None:
+    """A report file, created readable by its owner only (0600), like inventories and
+    journals: it names the account's trails, roles, log groups and their weaknesses. A file
+    that exists keeps the mode its owner gave it."""
     try:
-        path.write_bytes(data)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         raise UsageError(
             f"Cannot write {path}: {exc.strerror or exc}; choose another --output."

@@ -1,12 +1,4 @@
-"""Renderers: a :class:`~trailwarden.findings.Report` → text for people or machines."""
+"""Renderers: a :class:`~trailwarden.findings.Report` → text for people or machines.
 
-from __future__ import annotations
-
-import enum
-
-__all__ = ["OutputFormat"]
-
-
-class OutputFormat(enum.Enum):
-    TABLE = "table"
-    JSON = "json"
+Each format is one module behind :class:`trailwarden.formats.base.Format`, registered in
+:data:`trailwarden.formats.base.FORMATS`."""
