@@ -86,7 +86,7 @@ def test_suppressions_file_in_the_working_directory_is_used_and_said(
     (tmp_path / ".trailwarden.yaml").write_text(SUPPRESS)
     table = run(["scan"], env)
     assert table.exit_code == 0, table.output
-    assert "Suppressions from ./.trailwarden.yaml applied: 1 finding(s) suppressed" in table.stdout
+    assert "Suppressions from ./.trailwarden.yaml applied: 1 finding suppressed" in table.stdout
     assert ".trailwarden.yaml:7 (TW007, *) expired on 2000-01-01" in table.stderr
     report = json.loads(run(["scan", "--format", "json"], env).stdout)
     [root] = [f for f in report["findings"] if f["check_id"] == "TW103"]

@@ -95,3 +95,14 @@ def test_fix_writes_the_html_report_with_its_plan(seed, env, tmp_path):
     text = "".join(parse(page.read_bytes()).text)
     assert "Fix plan for account" in text and "logs:PutMetricFilter" in text
     assert "Organization summary" in text
+
+
+def test_a_remediation_keeps_its_lines_and_escapes_every_other_control():
+    from dataclasses import replace
+
+    report = sample_report()
+    failing = next(f for f in report.findings if f.status.value == "FAIL")
+    fix = "aws logs put-metric-filter --filter-name x\naws sns subscribe\r<b>\x1b[2J"
+    report = replace(report, findings=(replace(failing, remediation=fix),))
+    data = FORMATS["html"].render(report, RenderContext())
+    assert b"--filter-name x\naws sns subscribe\\x0d&lt;b&gt;\\x1b[2J</pre>" in data

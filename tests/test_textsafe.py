@@ -22,3 +22,9 @@ from trailwarden.textsafe import printable
 )
 def test_printable_escapes_controls_only(raw: str, shown: str) -> None:
     assert printable(raw) == shown
+
+
+def test_printable_lines_keeps_line_breaks_only() -> None:
+    from trailwarden.textsafe import printable_lines
+
+    assert printable_lines("one\ntwo\r\x1b[2J\u202e") == "one\ntwo\\x0d\\x1b[2J\\u202e"

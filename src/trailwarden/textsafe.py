@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["printable"]
+__all__ = ["printable", "printable_lines"]
 
 # C0 controls (newline and tab included), DEL, C1 controls, and the Unicode format
 # characters that reorder or hide text: bidi embeddings/overrides/isolates, zero-width
@@ -32,3 +32,10 @@ def printable(text: str) -> str:
     """``text`` with every control or invisible-reordering character escaped (``\\x1b``,
     ``\\n``, ``\\u202e``), so that it prints as one inert line."""
     return _UNSAFE.sub(_escape, text)
+
+
+def printable_lines(text: str) -> str:
+    """Like :func:`printable`, but the line breaks (``\\n``) are kept: for a multi-line
+    text shown as such (a remediation's commands in a ``<pre>``). Every other control
+    character, ``\\r`` included, is escaped, so no line can be overwritten."""
+    return "\n".join(printable(line) for line in text.split("\n"))

@@ -20,6 +20,7 @@ import click
 from trailwarden.cli.common import deliver, render_for_people, say, write
 from trailwarden.errors import UsageError
 from trailwarden.textsafe import printable
+from trailwarden.words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -208,8 +209,8 @@ def _table(report: Report, context: RenderContext) -> Callable[[Console], None]:
             suppressed = sum(1 for f in report.findings if f.suppressed is not None)
             console.print(
                 Text(
-                    f"Suppressions from ./{DEFAULT_SUPPRESSIONS} applied: {suppressed} "
-                    "finding(s) suppressed.",
+                    f"Suppressions from ./{DEFAULT_SUPPRESSIONS} applied: "
+                    f"{count(suppressed, 'finding')} suppressed.",
                     style="yellow",
                 )
             )

@@ -19,8 +19,9 @@ from trailwarden.checks.compliance import control_label, references
 from trailwarden.checks.registry import CHECKS
 from trailwarden.findings import Finding, Report, Status
 from trailwarden.formats.base import RenderContext
-from trailwarden.textsafe import printable
+from trailwarden.textsafe import printable, printable_lines
 from trailwarden.version import __version__
+from trailwarden.words import count
 
 __all__ = ["render_html"]
 
@@ -50,9 +51,10 @@ def render_html(report: Report, context: RenderContext) -> bytes:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_asset('report.css')}</style></head><body>",
-        f"<header><h1>{_e(title)}</h1><p>{len(report.accounts)} account(s) · "
-        f"{len(report.findings)} findings · generated {_e(report.generated_at.isoformat())} "
-        f"by trailwarden {_e(__version__)}</p></header><main>",
+        f"<header><h1>{_e(title)}</h1><p>{count(len(report.accounts), 'account')} · "
+        f"{count(len(report.findings), 'finding')} · "
+        f"generated {_e(report.generated_at.isoformat())} by trailwarden {_e(__version__)}"
+        "</p></header><main>",
         _totals(report, counts),
         _suppressions(context),
         _matrix(report, context),
@@ -173,7 +175,11 @@ def _row(f: Finding, context: RenderContext) -> str:
             f' <span class="badge supp" title="{_e(f.suppressed.source)}">suppressed until '
             f'{_e(f.suppressed.expires)}</span><div class="muted">{_e(f.suppressed.reason)}</div>'
         )
-    fix = f"<pre>{_e(f.remediation)}</pre>" if f.remediation and f.status is not Status.PASS else ""
+    fix = (
+        f"<pre>{escape(printable_lines(f.remediation), quote=True)}</pre>"
+        if f.remediation and f.status is not Status.PASS
+        else ""
+    )
     return (
         f'<tr class="finding" data-status="{f.status.value}"><td style="width:12em">'
         f'<b>{_e(_label(f.check_id, context))}</b><div class="muted">{_e(f.region)}</div></td>'
