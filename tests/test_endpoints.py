@@ -167,3 +167,33 @@ def test_an_interrupted_apply_names_its_journal_and_the_rollback_command(seed, a
     assert journal.exists()
     assert f"journal {journal}" in stderr
     assert f"trailwarden rollback {journal}" in stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["test-pattern", "ERROR", "-"], ["backtest", "-"], ["backtest", "--pattern", "ERROR", "-"]],
+)
+def test_ctrl_c_ends_a_command_waiting_on_its_input_within_2_seconds_with_exit_130(
+    tmp_path, command
+):
+    """test-pattern and backtest read standard input until it ends: a user who typed the
+    wrong command (or piped a stream that never ends) gets out with Ctrl-C."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "trailwarden", *command],
+        env=process_env(tmp_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write('{"Records": [{"eventName": "ConsoleLogin"}]}\nsome ERROR line\n')
+    proc.stdin.flush()
+    time.sleep(STARTUP_S / 2)  # started and blocked on the open standard input
+    interrupted = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    elapsed = time.monotonic() - interrupted
+    assert proc.returncode == 130, stderr
+    assert elapsed < 2.5
+    assert "Traceback" not in stderr and "interrupted" in stderr

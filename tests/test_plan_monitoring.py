@@ -211,3 +211,19 @@ def test_a_log_group_of_another_account_gets_no_step() -> None:
     assert not [s for s in p.steps if s.account_id != other]
     (skip,) = [s for s in p.skipped if s.check_id == "TW103"]
     assert "belongs to account 111111111111" in skip.reason
+
+
+def test_a_filter_trailwarden_cannot_evaluate_never_crashes_the_plan() -> None:
+    """An account filter written by anyone with logs:PutMetricFilter: when its alarm
+    notifies someone, the class may be monitored (ERROR), so the plan changes nothing for
+    it and says why; when nothing it feeds notifies anyone, our filter is planned."""
+    from test_checks_monitoring_unevaluable import INVALID, with_extra_filter, without_class
+
+    alarmed = plan(with_extra_filter(without_class(monitored(), "TW112"), INVALID, alarmed=True))
+    assert not any("TW112" in s.fixes for s in alarmed.steps)
+    (skip,) = [s for s in alarmed.skipped if s.check_id == "TW112"]
+    assert "could not be evaluated" in skip.reason and "extra_metric" in skip.reason
+    silent = plan(with_extra_filter(without_class(monitored(), "TW112"), INVALID, alarmed=False))
+    (step, *_) = [s for s in silent.steps if "TW112" in s.fixes]
+    assert step.action is Action.PUT_METRIC_FILTER
+    assert step.target.endswith("trailwarden-cis-tw112")
