@@ -5,13 +5,19 @@ each member with a trail of its own that does not deliver to CloudWatch Logs).""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from clihelpers import run
 from conftest import MAIN_ACCOUNT
+from endpoints import stalling_proxy
 from org_helpers import SimulatedOrg, make_organization
 from trailwarden.remediate import read_journal
 
@@ -210,3 +216,34 @@ def test_rollback_of_one_journal_refuses_directory_options(env, tmp_path: Path):
     result = run(["rollback", str(tmp_path / "j.jsonl"), "--yes", "--role-name", "R"], env)
     assert result.exit_code == 2
     assert "--role-name is for rolling back a directory of journals" in result.stderr
+
+
+def test_ctrl_c_during_the_apply_names_the_journals_and_rollback_dir_undoes_them(
+    org, env, aws, tmp_path
+):
+    before = {a: trail_state(org, a) for a in members(org)}
+    journals = tmp_path / "journals"
+    with stalling_proxy(aws.endpoint_url, "UpdateTrail") as (url, stalled):
+        child = {**os.environ, **env, "AWS_ENDPOINT_URL": url}
+        child.pop("AWS_PROFILE", None)
+        args = ["fix", "--org", "--no-monitoring", "--apply", "--yes"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "trailwarden", *args, "--journal-dir", str(journals)],
+            env={k: v for k, v in child.items() if v is not None},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert stalled.wait(120), proc.communicate(timeout=5)
+        time.sleep(0.3)  # inside the unanswered UpdateTrail
+        interrupted = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        elapsed = time.monotonic() - interrupted
+    assert proc.returncode == 130, stderr
+    assert elapsed < 2.5, f"Ctrl-C took {elapsed:.1f} s"
+    assert f"The apply was interrupted; journals in {journals}:" in stderr
+    assert f"To undo what was done: trailwarden rollback {journals}" in stderr
+    undone = run(["rollback", str(journals), "--yes"], env)
+    assert undone.exit_code == 0, undone.output
+    assert {a: trail_state(org, a) for a in members(org)} == before
