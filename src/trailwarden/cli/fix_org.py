@@ -78,6 +78,7 @@ def fix_organization(
     # Before the question: a key or directory that cannot be used must not be found after
     # consent.
     key = load_key(journal_key, create=True)
+    created = not directory.exists()
     prepare_journal_dir(directory, [a.account_id for a in plan.planned])
     if not yes:
         for a in plan.planned:
@@ -85,7 +86,12 @@ def fix_organization(
         question = (
             f"Apply these {count(plan.changes, 'change')} in {count(len(plan.planned), 'account')}?"
         )
-        click.confirm(question, abort=True, err=True)
+        try:
+            click.confirm(question, abort=True, err=True)
+        except click.Abort:
+            if created:  # nothing was applied: leave no empty journal directory behind
+                directory.rmdir()
+            raise
     undo = directory_rollback_command(directory, key.path, request.role_name, request.external_id)
     _apply(planned, directory, key, request.max_workers, undo)
 
