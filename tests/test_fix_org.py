@@ -20,6 +20,7 @@ from conftest import MAIN_ACCOUNT
 from endpoints import stalling_proxy
 from org_helpers import SimulatedOrg, make_organization
 from trailwarden.remediate import read_journal
+from trailwarden.textsafe import printable
 
 NO_CWL = "no-cwl"
 
@@ -247,3 +248,14 @@ def test_ctrl_c_during_the_apply_names_the_journals_and_rollback_dir_undoes_them
     undone = run(["rollback", str(journals), "--yes"], env)
     assert undone.exit_code == 0, undone.output
     assert {a: trail_state(org, a) for a in members(org)} == before
+
+
+@pytest.mark.parametrize("fmt", ["text", "cli", "terraform"])
+def test_a_hostile_account_name_is_escaped_in_every_plan_for_people(aws, env, fmt):
+    name = "evil\x1b[2J[bold red]x\ny"
+    org = make_organization(aws, {name: ""}, closed=())
+    org.seed(name).trail(NO_CWL, "us-east-1", logging=False)
+    result = run(["fix", "--org", "--no-monitoring", "--format", fmt], {**env, "COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.stdout
+    assert f"Account {org.accounts[name]} ({printable(name)} · Root)" in result.stdout

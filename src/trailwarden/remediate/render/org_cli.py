@@ -14,6 +14,7 @@ import shlex
 
 from trailwarden.remediate.render.cli import step_command
 from trailwarden.remediate.render.org import AccountPlan, OrgPlan
+from trailwarden.textsafe import printable
 from trailwarden.version import __version__
 from trailwarden.words import count
 
@@ -83,7 +84,9 @@ def render_org_cli(org: OrgPlan) -> str:
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.split())  # one comment line, whatever the text
+    # One comment line, whatever the text (account names come from Organizations), and no
+    # terminal control sequence for whoever reads the script with cat.
+    return " ".join(printable(text).split())
 
 
 def _account(a: AccountPlan) -> str:
