@@ -16,6 +16,7 @@ from trailwarden.cli.common import (
     say,
 )
 from trailwarden.cli.options import aws_options, check_ids, monitoring_option, patience
+from trailwarden.cli.org_options import org_options
 from trailwarden.cli.rollback import journal_key_option
 
 if TYPE_CHECKING:
@@ -93,7 +94,14 @@ __all__ = ["fix"]
     type=click.Path(dir_okay=False, path_type=Path),
     help="Journal file for --apply (default: ./trailwarden-journal-<time>.jsonl).",
 )
+@click.option(
+    "--journal-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --org --apply: one journal per account, <account-id>.jsonl, in DIR "
+    "(default: ./trailwarden-journals-<time>/).",
+)
 @journal_key_option("Sign the journal with this key file (created if missing)")
+@org_options
 @handle_errors
 def fix(
     profile: str | None,
@@ -114,15 +122,28 @@ def fix(
     do_apply: bool,
     yes: bool,
     journal: Path | None,
+    journal_dir: Path | None,
     journal_key: Path | None,
+    org: bool,
+    ous: tuple[str, ...],
+    accounts: tuple[str, ...],
+    exclude_accounts: tuple[str, ...],
+    accounts_file: Path | None,
+    role_name: str | None,
+    external_id: str | None,
+    max_workers: int | None,
 ) -> None:
     """Plan (and with --apply, make) the changes that make failing checks pass.
 
+    With --org (or --accounts-file), every account of the organization, each with its
+    own plan and, with --apply, its own journal in --journal-dir.
+
     Exit codes: 0 nothing to do or the apply completed; 1 changes are planned but not
-    applied, or the apply stopped on a failure; 2 could not run.
+    applied, or the apply stopped on a failure (in any account); 2 could not run.
     """
     from trailwarden.checks import CheckOptions
     from trailwarden.cli.options import check_selection, split_regions
+    from trailwarden.cli.org_options import org_request
     from trailwarden.collect.clients import open_factory
     from trailwarden.errors import UsageError
     from trailwarden.fix import plan_fix
@@ -146,6 +167,43 @@ def fix(
         alarm_email=alarm_email,
         filter_text=filter_text,
     )
+    request = org_request(
+        org=org,
+        ous=ous,
+        accounts=accounts,
+        exclude_accounts=exclude_accounts,
+        accounts_file=accounts_file,
+        role_name=role_name,
+        external_id=external_id,
+        max_workers=max_workers,
+        regions=split_regions(regions),
+    )
+    if request is not None:
+        from trailwarden.cli.fix_org import fix_organization, refuse_single_account_options
+
+        refuse_single_account_options(trails, alarm_topic_arn, journal)
+        factory = open_factory(
+            profile=profile, endpoint_url=endpoint_url, patience=patience(timeout)
+        )
+        check_options = CheckOptions(monitoring=monitoring)
+        fix_organization(
+            factory,
+            request,
+            fix_options,
+            check_options,
+            fmt=fmt,
+            output=output,
+            do_apply=do_apply,
+            yes=yes,
+            journal_dir=journal_dir,
+            journal_key=journal_key,
+        )
+        return
+    if journal_dir is not None:
+        raise UsageError(
+            "--journal-dir holds the journals of fix --org --apply; for one account, "
+            "pass --journal FILE."
+        )
     factory = open_factory(profile=profile, endpoint_url=endpoint_url, patience=patience(timeout))
     planned = plan_fix(
         factory,

@@ -1,4 +1,5 @@
-"""`trailwarden rollback`: undo exactly what one `fix --apply` did."""
+"""`trailwarden rollback`: undo exactly what one `fix --apply` did (a journal), or what one
+`fix --org --apply` did (its directory of journals, one per account)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def journal_key_option(what: str) -> Callable[[F], F]:
 
 
 @click.command()
-@click.argument("journal_file", metavar="JOURNAL", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("journal_file", metavar="JOURNAL|DIR", type=click.Path(path_type=Path))
 @click.option("--profile", help="AWS profile to use (default: boto3's credential chain).")
 @click.option(
     "--endpoint-url",
@@ -45,6 +46,19 @@ def journal_key_option(what: str) -> Callable[[F], F]:
     help="Also delete log groups the apply created that have since received events.",
 )
 @journal_key_option("Verify the journal with this key file, the one fix --apply signed it with")
+@click.option(
+    "--role-name",
+    metavar="NAME",
+    help="With a directory: the role to assume in each other account "
+    "(default: OrganizationAccountAccessRole).",
+)
+@click.option("--external-id", metavar="ID", help="With a directory: the roles' external id.")
+@click.option(
+    "--max-workers",
+    type=click.IntRange(min=1, max=256),
+    metavar="N",
+    help="With a directory: accounts rolled back at once (default: 8).",
+)
 @handle_errors
 def rollback(
     journal_file: Path,
@@ -54,19 +68,45 @@ def rollback(
     yes: bool,
     delete_used_log_groups: bool,
     journal_key: Path | None,
+    role_name: str | None,
+    external_id: str | None,
+    max_workers: int | None,
 ) -> None:
     """Undo exactly what one `fix --apply` did, in reverse order, and nothing else.
 
     The journal must be exactly as fix --apply wrote it (its records are signed with the
-    journal key) and is checked whole before any AWS call. Exit codes: 0 rolled back; 1
-    some changes could not be undone (the summary says which and why); 2 could not run.
+    journal key) and is checked whole before any AWS call. Given the directory of a
+    `fix --org --apply`, every journal in it is checked before any account is touched,
+    then each account is rolled back with its own credentials. Exit codes: 0 rolled back;
+    1 some changes could not be undone (the summary says which and why); 2 could not run.
     """
     from trailwarden.collect.clients import open_factory
-    from trailwarden.errors import EndpointError
+    from trailwarden.errors import EndpointError, UsageError
     from trailwarden.remediate import load_key, read_journal, rollback_command
     from trailwarden.remediate import rollback as undo
 
     require_yes_without_terminal(yes, "rolls changes back")
+    if journal_file.is_dir():
+        from trailwarden.cli.rollback_org import rollback_organization
+
+        rollback_organization(
+            journal_file,
+            profile=profile,
+            endpoint_url=endpoint_url,
+            timeout=timeout,
+            yes=yes,
+            delete_used_log_groups=delete_used_log_groups,
+            journal_key=journal_key,
+            role_name=role_name,
+            external_id=external_id,
+            max_workers=max_workers,
+        )
+    given = {"--role-name": role_name, "--external-id": external_id, "--max-workers": max_workers}
+    if named := next((name for name, value in given.items() if value is not None), None):
+        raise UsageError(
+            f"{named} is for rolling back a directory of journals (fix --org --apply); "
+            "drop it to roll back one journal."
+        )
     # The key, then the whole journal, are checked before any AWS call (or question).
     named_key = load_key(journal_key) if journal_key else None
     state = read_journal(journal_file, named_key)

@@ -137,7 +137,7 @@ def scan(
     else:
         from trailwarden.org_scan import scan_organization
 
-        with _account_progress() as on_progress:
+        with account_progress() as on_progress:
             found = scan_organization(factory, request, options, on_progress)
         report, collected = found.report, found.inventory
         organization = found.inventory
@@ -230,7 +230,7 @@ def _offline(inventory: AnyInventory, options: CheckOptions) -> Report:
 
 
 @contextmanager
-def _account_progress() -> Iterator[Progress | None]:
+def account_progress() -> Iterator[Progress | None]:
     """A progress bar of accounts on standard error, only when it is a terminal: never in
     the report, whatever --format and --output say."""
     from rich.console import Console

@@ -189,6 +189,9 @@ def _row(f: Finding, context: RenderContext) -> str:
 
 
 def _plan(plan: Any) -> str:
+    """The plan JSON of `fix` (schema v1), or of `fix --org`: one section per account."""
+    if isinstance(plan, dict) and isinstance(plan.get("plans"), list):
+        return "".join(_plan(p) for p in plan["plans"] if isinstance(p, dict))
     steps = plan.get("steps", []) if isinstance(plan, dict) else []
     rows = "".join(
         f"<tr><td>{_e(s.get('id', ''))}</td><td><code>{_e(s.get('action', ''))}</code></td>"

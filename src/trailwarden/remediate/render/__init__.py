@@ -12,8 +12,9 @@ from trailwarden.remediate.render.text import render_plan as render_text
 if TYPE_CHECKING:
     from trailwarden.inventory import Inventory
     from trailwarden.remediate.model import Plan
+    from trailwarden.remediate.render.org import OrgPlan
 
-__all__ = ["MACHINE_FORMATS", "render_machine", "render_text"]
+__all__ = ["MACHINE_FORMATS", "render_machine", "render_org", "render_text"]
 
 MACHINE_FORMATS = ("json", "cli", "terraform", "cloudformation")
 
@@ -36,4 +37,29 @@ def render_machine(plan: Plan, inventory: Inventory, fmt: str) -> bytes:
         from trailwarden.remediate.render.cloudformation import render_cloudformation_json
 
         return render_cloudformation_json(plan, inventory)
+    raise UsageError(f"Unknown plan format {fmt!r}; use one of text, {', '.join(MACHINE_FORMATS)}.")
+
+
+def render_org(org: OrgPlan, fmt: str) -> bytes:
+    """An organization's plan (``fix --org``) as one JSON document, one bash script, one
+    Terraform file, or CloudFormation templates keyed ``"<account>/<region>"``."""
+    if fmt == "json":
+        import orjson
+
+        from trailwarden.remediate.render.org import org_plan_to_dict
+
+        option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        return bytes(orjson.dumps(org_plan_to_dict(org), option=option))
+    if fmt == "cli":
+        from trailwarden.remediate.render.org_cli import render_org_cli
+
+        return render_org_cli(org).encode()
+    if fmt == "terraform":
+        from trailwarden.remediate.render.org_iac import render_org_terraform
+
+        return render_org_terraform(org).encode()
+    if fmt == "cloudformation":
+        from trailwarden.remediate.render.org_iac import render_org_cloudformation_json
+
+        return render_org_cloudformation_json(org)
     raise UsageError(f"Unknown plan format {fmt!r}; use one of text, {', '.join(MACHINE_FORMATS)}.")

@@ -19,7 +19,7 @@ from trailwarden.remediate.render.iac import collect, trail_facts
 from trailwarden.remediate.render.terraform_monitoring import monitoring_blocks
 from trailwarden.version import __version__
 
-__all__ = ["render_terraform"]
+__all__ = ["TERRAFORM_BLOCK", "render_terraform", "resource_blocks"]
 
 _TRAIL_UNKNOWN = [  # aws_cloudtrail arguments the inventory does not record
     "advanced_event_selector",
@@ -31,6 +31,10 @@ _TRAIL_UNKNOWN = [  # aws_cloudtrail arguments the inventory does not record
     "tags",
 ]
 _GROUP = "aws_cloudwatch_log_group"
+TERRAFORM_BLOCK = (
+    'terraform {\n  required_version = ">= 1.5.0"\n  required_providers {\n    aws = {\n'
+    '      source  = "hashicorp/aws"\n      version = ">= 5.0"\n    }\n  }\n}\n'
+)
 _ROLE_UNKNOWN = ["description", "max_session_duration", "permissions_boundary", "tags"]
 
 
@@ -44,12 +48,21 @@ def render_terraform(plan: Plan, inventory: Inventory) -> str:
         "resources are adopted with import blocks\n# (Terraform >= 1.5) and protected by "
         "prevent_destroy; review before applying.\n"
     )
-    out.append(
-        'terraform {\n  required_version = ">= 1.5.0"\n  required_providers {\n    aws = {\n'
-        '      source  = "hashicorp/aws"\n      version = ">= 5.0"\n    }\n  }\n}\n'
-    )
+    out.append(TERRAFORM_BLOCK)
     for region, alias in providers.items():
         out.append(f'provider "aws" {{\n  alias  = "{alias}"\n  region = "{region}"\n}}\n')
+    out += resource_blocks(plan, inventory, ids, providers)
+    if plan.is_empty:
+        out.append("# Nothing to do: the plan has no steps.\n")
+    return "\n".join(out)
+
+
+def resource_blocks(
+    plan: Plan, inventory: Inventory, ids: Ids, providers: dict[str, str]
+) -> list[str]:
+    """The plan's resources, each on the provider alias ``providers`` gives its region (a
+    file of several accounts' plans shares ``ids``, so that no two resources collide)."""
+    change, out = collect(plan), list[str]()
     refs: dict[str, Expr] = {}  # log group key / role ARN → HCL expression of its ARN
     out += (
         _group(g, f"aws.{providers[g.region]}", ids, inventory, refs)
@@ -63,9 +76,7 @@ def render_terraform(plan: Plan, inventory: Inventory) -> str:
         provider = f"aws.{providers[trail.region]}"
         out.append(_trail(trail, provider, ids, inventory, refs, policies))
     out += monitoring_blocks(change, providers, ids.new, inventory)
-    if plan.is_empty:
-        out.append("# Nothing to do: the plan has no steps.\n")
-    return "\n".join(out)
+    return out
 
 
 def _group(g: GroupSpec, provider: str, ids: Ids, inv: Inventory, refs: dict[str, Expr]) -> str:
