@@ -202,6 +202,20 @@ def test_an_organization_trail_is_only_ever_planned_in_its_owners_plan(aws, env)
     assert [s["target"] for s in updated] == [org_trail]
 
 
+def test_a_members_monitoring_on_the_organizations_log_group_points_at_its_owners_plan(aws, env):
+    """The organization's CIS alarms live on the management account's log group: they are
+    added once, in its plan; each member's plan says so instead of sending the user off to
+    run fix there."""
+    org = make_organization(aws, {"dev": "Workloads"}, closed=(), monitoring=False)
+    result = run(["fix", "--org", "--format", "json", "--check", "TW101"], env)
+    assert result.exit_code == 1, result.output
+    plans = {p["account_id"]: p for p in json.loads(result.stdout)["plans"]}
+    assert [s["fixes"] for s in plans[MAIN_ACCOUNT]["steps"]][0] == ["TW101"]
+    (skip,) = [s for s in plans[org.accounts["dev"]]["skipped"] if s["check_id"] == "TW101"]
+    assert f"the plan of account {MAIN_ACCOUNT} in this run adds them" in skip["reason"]
+    assert "run trailwarden fix in that account" not in skip["reason"]
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

@@ -63,6 +63,10 @@ def plan_organization(
     for f in scanned.report.findings:
         by_account.setdefault(f.account_id, []).append(f)
     in_scope = [a for a in org.accounts if a.in_scope]
+    # What only one account can change (its organization trail and the filters on its log
+    # group) is its plan's: the members' plans say so.
+    reached = frozenset(a.account_id for a in in_scope if a.inventory is not None)
+    fix_options = replace(fix_options, accounts_in_run=reached)
 
     def plan_one(a: OrgAccount) -> AccountPlan:
         return _plan_account(

@@ -23,7 +23,7 @@ from trailwarden.remediate.planning.monitoring_links import (
     MONITORING_ORDER,
     exact_text_problems,
 )
-from trailwarden.remediate.planning.options import FixOptions
+from trailwarden.remediate.planning.options import FixOptions, elsewhere
 
 __all__ = ["MonitoringPlan", "plan_monitoring"]
 
@@ -88,7 +88,8 @@ def plan_monitoring(
         # filters and alarms there.
         why = (
             f"the log group of trail {trail.name}, {ref.name}, belongs to account "
-            f"{ref.account_id}: run trailwarden fix in that account to add filters there."
+            f"{ref.account_id}: "
+            f"{elsewhere(ref.account_id, options, 'adds them', ' to add filters there')}."
         )
         skips += [Skip(c.id, account, why) for c in todo]
         return MonitoringPlan(skips=tuple(skips))

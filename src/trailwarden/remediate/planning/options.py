@@ -28,6 +28,10 @@ class FixOptions:
     # TW101–TW115 filters: "corrected" (CIS v2.0, parenthesised as CIS intends) or
     # "cis-exact" (the CIS text Security Hub's CloudWatch.1–14 compare, where it is correct).
     filter_text: str = "corrected"
+    # fix --org: the accounts planned in the same run. What only one of them can change
+    # (its organization trail, the filters on its log group) is left to its plan, and a
+    # member's plan says so instead of sending the user to run fix there.
+    accounts_in_run: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         _check_alarm_options(self.alarm_topic_arn, self.alarm_email)
@@ -81,3 +85,12 @@ def _check_alarm_options(topic: str | None, email: str | None) -> None:
 
 _TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}(\.fifo)?")
 _EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;.]+(\.[^@\s,;.]+)+")
+
+
+def elsewhere(owner: str, options: FixOptions, done: str, todo: str = "") -> str:
+    """Where a change that only account ``owner`` can make is made: by its plan in this
+    run (``fix --org``: "the plan of account … in this run ``done``"), or by the user
+    running fix there ("run trailwarden fix in that account``todo``")."""
+    if owner in options.accounts_in_run:
+        return f"the plan of account {owner} in this run {done}, once for every account"
+    return f"run trailwarden fix in that account{todo}"

@@ -25,6 +25,7 @@ from trailwarden.remediate.model import Action, Plan, Skip, Step
 from trailwarden.remediate.planning.context import PlanContext
 from trailwarden.remediate.planning.integration import INTEGRATION, plan_integration
 from trailwarden.remediate.planning.monitoring import MonitoringPlan, plan_monitoring
+from trailwarden.remediate.planning.options import elsewhere
 
 __all__ = ["ORDER", "Planner"]
 
@@ -138,7 +139,7 @@ class Planner(PlanContext):
                 f"Organization trail {trail.name} belongs to account {trail.account_id}, the "
                 "organization's management account: it can be changed only from there (or by "
                 f"a delegated administrator), not from account {self.inventory.account_id}; "
-                "run trailwarden fix in that account.",
+                f"{elsewhere(trail.account_id, self.options, 'changes it')}.",
             )
             return
         failing = set()
