@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import jsonschema
 import orjson
+import pytest
 
 from trailwarden.findings import (
     AccountInfo,
@@ -89,3 +90,28 @@ def test_merged_reports_list_each_account_once() -> None:
         "111111111111",
         "222222222222",
     ]
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 255, 256, 257, 600])
+def test_the_json_report_written_in_pieces_is_the_whole_document(size):
+    """An organization's report is written finding by finding (its peak memory would
+    otherwise double): the pieces joined are exactly what orjson makes of the whole."""
+    from dataclasses import replace
+
+    import orjson
+
+    from format_samples import sample_report
+    from trailwarden.formats.base import FORMATS, RenderContext
+    from trailwarden.formats.json import report_to_dict
+
+    sample = sample_report()
+    findings = tuple(sample.findings[i % len(sample.findings)] for i in range(size))
+    report = replace(sample, findings=findings)
+    whole = orjson.dumps(
+        report_to_dict(report, RenderContext()),
+        option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE,
+    )
+    pieces = list(FORMATS["json"].pieces(report, RenderContext()))
+    assert b"".join(pieces) == whole
+    assert len(pieces) == (1 if size == 0 else 2 + -(-size // 256))
+    assert len(orjson.loads(whole)["findings"]) == size

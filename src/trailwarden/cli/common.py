@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -24,13 +24,11 @@ from trailwarden.textsafe import printable
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from trailwarden.findings import Report
 
 __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "deliver",
-    "emit",
     "handle_errors",
     "render_for_people",
     "require_yes_without_terminal",
@@ -121,20 +119,12 @@ def require_yes_without_terminal(yes: bool, what: str) -> None:
         )
 
 
-def emit(report: Report, fmt: str, output: Path | None) -> None:
-    from trailwarden.formats.json import render_json
-    from trailwarden.formats.table import render_table
-
-    if fmt == "json":
-        deliver(render_json(report), output)
-    else:
-        render_for_people(lambda console: render_table(report, console), output)
-
-
-def deliver(data: bytes, output: Path | None) -> None:
-    """Machine output: to standard output, or to ``output``."""
+def deliver(data: bytes | Iterable[bytes], output: Path | None) -> None:
+    """Machine output (bytes, or pieces written one after another): to standard output,
+    or to ``output``."""
     if output is None:
-        sys.stdout.buffer.write(data)
+        for piece in (data,) if isinstance(data, bytes) else data:
+            sys.stdout.buffer.write(piece)
         sys.stdout.flush()
     else:
         write(output, data)
@@ -154,14 +144,15 @@ def render_for_people(render: Callable[[Console], None], output: Path | None) ->
     write(output, console.export_text().encode())
 
 
-def write(path: Path, data: bytes) -> None:
+def write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """A report file, created readable by its owner only (0600), like inventories and
     journals: it names the account's trails, roles, log groups and their weaknesses. A file
     that exists keeps the mode its owner gave it."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                handle.write(piece)
     except OSError as exc:
         raise UsageError(
             f"Cannot write {path}: {exc.strerror or exc}; choose another --output."

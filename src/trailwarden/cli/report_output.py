@@ -222,7 +222,7 @@ def _write_one(report: Report, fmt: Format, output: Path | None, context: Render
     if fmt.for_people:
         render_for_people(_table(report, context), output)
     else:
-        deliver(fmt.render(report, context), output)
+        deliver(fmt.pieces(report, context), output)
 
 
 def _write_all(report: Report, formats: list[Format], folder: Path, context: RenderContext) -> None:
@@ -239,6 +239,6 @@ def _write_all(report: Report, formats: list[Format], folder: Path, context: Ren
         if fmt.for_people:
             render_for_people(_table(report, context), path)
         else:
-            write(path, fmt.render(report, context))
+            write(path, fmt.pieces(report, context))
     names = ", ".join(f.file_name for f in formats)
     click.echo(f"{summary_line(report)}. Wrote {names} to {printable(str(folder))}.")

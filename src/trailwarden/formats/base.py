@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,7 @@ class RenderContext:
 
 
 Renderer = Callable[[Report, RenderContext], bytes]
+PieceRenderer = Callable[[Report, RenderContext], Iterable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Format:
     file_name: str
     target: str  # "trailwarden.formats.sarif:render_sarif"; "" for the table
     summary: str
+    # A renderer that yields the document in pieces (same bytes as ``target``), for formats
+    # whose document would otherwise be built whole in memory at organization scale.
+    pieces_target: str = ""
 
     @property
     def for_people(self) -> bool:
@@ -69,12 +73,26 @@ class Format:
         renderer: Renderer = getattr(importlib.import_module(module), function)
         return renderer(report, context or RenderContext())
 
+    def pieces(self, report: Report, context: RenderContext | None = None) -> Iterable[bytes]:
+        """The document in pieces to write one after another (one piece for most formats)."""
+        if not self.pieces_target:
+            return (self.render(report, context),)
+        module, function = self.pieces_target.split(":")
+        renderer: PieceRenderer = getattr(importlib.import_module(module), function)
+        return renderer(report, context or RenderContext())
+
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("table", "trailwarden.txt", "", "for people (default)"),
-        Format("json", "trailwarden.json", "trailwarden.formats.json:render_report", "JSON v1"),
+        Format(
+            "json",
+            "trailwarden.json",
+            "trailwarden.formats.json:render_report",
+            "JSON v1",
+            "trailwarden.formats.json:iter_report",
+        ),
         Format("ocsf", "trailwarden.ocsf.json", "trailwarden.formats.ocsf:render_ocsf", "OCSF"),
         Format("asff", "trailwarden.asff.json", "trailwarden.formats.asff:render_asff", "ASFF"),
         Format("sarif", "trailwarden.sarif", "trailwarden.formats.sarif:render_sarif", "SARIF"),
