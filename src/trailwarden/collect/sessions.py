@@ -69,6 +69,10 @@ class PointedCredentials:
         return getattr(self._current(), "account_id", None)
 
 
+# The services a member's scan (and fix) calls through these sessions.
+_MEMBER_SERVICES = ("cloudtrail", "logs", "iam", "cloudwatch", "sns", "sts")
+
+
 class SessionMaker:
     """boto3 sessions with given credentials, sharing what botocore can share."""
 
@@ -119,4 +123,22 @@ class SessionMaker:
             # paths: keep one, or every lookup walks one more copy per account.
             if not first:
                 del paths[known:]
+            else:
+                # botocore caches each service model in the loader, but a thread that misses
+                # the cache parses its own copy, and its client keeps it: the first members'
+                # threads, all at once, made 32 copies of each model (+120 MB at 1,000
+                # accounts). Parsed here once, under the lock, every client shares them.
+                warm = botocore.session.Session(
+                    profile=self.profile,
+                    event_hooks=copy.copy(self._handlers),
+                    include_builtin_handlers=False,
+                )
+                warm.register_component("data_loader", self._loader)
+                for service in _MEMBER_SERVICES:  # no call is made: the models are parsed
+                    warm.create_client(
+                        service,
+                        region_name=self.region,
+                        aws_access_key_id="unused",
+                        aws_secret_access_key="unused",
+                    )
         return session
