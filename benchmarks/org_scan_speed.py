@@ -8,7 +8,8 @@ a far-away AWS endpoint would. The organization is built quickly through an unde
 port: accounts with CreateAccount, member trails and roles concurrently.
 
 `trailwarden scan --org --format json` runs as a child process with the management
-account's credentials; its peak RSS is read from its own resource usage (``os.wait4``).
+account's credentials; its peak RSS is read from its own resource usage (``os.wait4``, in
+a small launcher process: see ``_LAUNCHER``).
 The middleware counts every HTTP request by account and action (AssumeRole counts for
 the account whose role it assumes), so the requests a member costs are measured where
 AWS would see them, retries included.
@@ -229,22 +230,34 @@ def serve(members: int, delay: float) -> None:
         delayed.stop()
 
 
+# Linux records a process's peak RSS from the memory it was forked with: a scan started
+# from this process (which has read earlier reports) would be charged this process's size.
+# So each scan is started by a fresh, small Python that reports the scan's resource usage.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_utime + usage.ru_stime} "
+            f"{usage.ru_maxrss}")
+"""
+
+
 def scan_once(env: dict[str, str], workers: int) -> tuple[float, float, float, dict[str, Any]]:
     """One scan process: (wall seconds, CPU seconds, peak RSS in MB, JSON report)."""
     args = [sys.executable, "-m", "trailwarden", "scan", "--org", "--format", "json"]
     args += ["--max-workers", str(workers)]
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as used:
         started = time.perf_counter()
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
+        launcher = [sys.executable, "-c", _LAUNCHER, used.name, *args]
+        proc = subprocess.run(launcher, env=env, stdout=out, stderr=subprocess.PIPE, check=False)
         wall = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            assert proc.stderr is not None
-            raise SystemExit(f"scan failed ({code}): {proc.stderr.read().decode()[-2000:]}")
+        code, cpu, peak_kb = used.read().split()
+        if int(code) not in (0, 1):
+            raise SystemExit(f"scan failed ({code}): {proc.stderr.decode()[-2000:]}")
         out.seek(0)
         report = json.loads(out.read())
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, report
+    return wall, float(cpu), int(peak_kb) / 1024, report
 
 
 def describe(facts: dict[str, Any], counts: list[list[Any]]) -> list[str]:
