@@ -1,6 +1,7 @@
-"""Run time of the Config rule's handler on the demo's main account, and what it costs.
+"""Run time of the Config rule's handler on the demo's legacy-apps account, and its cost.
 
-The demo's main account (6 trails over 4 regions, CIS monitoring half set up) is served by
+The demo organization's legacy-apps member (6 trails of its own over 4 regions, its own
+CIS monitoring half set up) is served by
 moto on loopback from a separate server process. For each region of the account, a fresh
 Python process plays a Lambda execution environment: it imports the handler (the INIT
 phase, billed since AWS's change of 2025-08-01 for on-demand functions), invokes it with a
@@ -37,12 +38,12 @@ ONE_VCPU_MB = 1769
 
 def serve() -> None:
     """Server mode: seed the demo, print the environment, serve until stdin closes."""
-    from trailwarden.demo.account import MAIN, TRAILS
+    from trailwarden.demo.account import LEGACY, TRAILS
     from trailwarden.demo.run import seeded_simulation
 
     with seeded_simulation() as aws:
-        regions = sorted({t.region for t in TRAILS if t.account == MAIN})
-        print(json.dumps({"env": aws.environment(MAIN), "account": MAIN, "regions": regions}))
+        regions = sorted({t.region for t in TRAILS if t.account == LEGACY})
+        print(json.dumps({"env": aws.environment(LEGACY), "account": LEGACY, "regions": regions}))
         sys.stdout.flush()
         sys.stdin.read()
 
