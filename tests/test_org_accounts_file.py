@@ -161,3 +161,18 @@ accounts:
     # streams of an organization trail's role for TW003, may be denied: it is informative).
     listed = {a for a in result.report.stats.api_calls_by_action if a.startswith("organizations:L")}
     assert listed == set()
+
+
+def test_an_accounts_file_entrys_external_id_wins_over_the_option_for_that_account() -> None:
+    """fix --org, rollback DIR and scan --org --security-hub assume each role again: with
+    the external id of the account's own entry, else --external-id."""
+    request = OrgRequest(
+        accounts_file=(
+            AccountEntry("111111111111", external_id="entry-id"),
+            AccountEntry("222222222222"),
+        ),
+        external_id="option-id",
+    )
+    assert request.external_id_for("111111111111") == "entry-id"
+    assert request.external_id_for("222222222222") == "option-id"
+    assert OrgRequest().external_id_for("111111111111") is None

@@ -29,11 +29,11 @@ def rollback_organization(
 ) -> NoReturn:
     """Verify every journal of ``directory``, ask, then roll back each account."""
     from trailwarden.cli.org_options import org_request
+    from trailwarden.collect.account_sessions import AccountSessions
     from trailwarden.collect.clients import open_factory
     from trailwarden.collect.identity import identify_caller
     from trailwarden.org_fix.apply import directory_rollback_command
     from trailwarden.org_fix.rollback import read_journal_dir, rollback_directory
-    from trailwarden.org_fix.sessions import AccountSessions
     from trailwarden.remediate import load_key
 
     # The role name and external id are checked as fix --org checks them.

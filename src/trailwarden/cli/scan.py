@@ -145,56 +145,16 @@ def scan(
         save(collected, save_inventory)
     if hub is not None:
         report = publish(report, out, hub)
-        reach = _member_reach(factory, report, organization, hub, external_id)
+        from trailwarden.integrations.reach import reach_accounts
+
+        ids = request.external_id_for if request is not None else (lambda _: external_id)
+        reach = reach_accounts(factory, report, organization, hub, ids)
         _security_hub(report, reach, hub, options, dry_run, region_list is None)
         sys.exit(report.exit_code)
     # --format asff: findings for Security Hub in the session's region, where
     # `aws securityhub batch-import-findings` would send them.
     report = publish(report, out, security_hub_region or factory.region_name)
     sys.exit(report.exit_code)
-
-
-def _member_reach(
-    factory: ClientFactory,
-    report: Report,
-    organization: OrganizationInventory | None,
-    region: str,
-    external_id: str | None,
-) -> Callable[[str], ClientFactory | str]:
-    """How each account's findings reach its own Security Hub: BatchImportFindings takes a
-    finding only from the account it is about (or an allow-listed partner), so a member's
-    go in through the role the scan assumed in it.
-    https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchImportFindings.html"""
-    from trailwarden.collect.assume import AssumedSessions, RoleTarget, session_name
-    from trailwarden.collect.identity import identify_caller
-    from trailwarden.findings import AccountStatus
-    from trailwarden.inventory import ApiError
-
-    mine = organization.caller_account_id if organization is not None else report.accounts[0]
-    sessions: list[AssumedSessions] = []  # made on the first member that needs a role
-
-    def reach(account: str) -> ClientFactory | str:
-        if account == mine:
-            return factory
-        member = organization.account(account) if organization is not None else None
-        if member is None:
-            return (
-                f"its findings can only be imported by account {account} itself; scan it (or "
-                "the organization with --org) with its credentials"
-            )
-        if member.status is not AccountStatus.SCANNED:
-            return f"account {account} was not scanned ({member.reason or member.status.value})"
-        if member.role_arn is None:
-            return factory
-        if not sessions:
-            who = session_name("securityhub", identify_caller(factory, region).arn)
-            sessions.append(AssumedSessions(factory, region=region, role_session_name=who))
-        reached = sessions[0].factory(RoleTarget(account, member.role_arn, external_id))
-        if isinstance(reached, ApiError):
-            return f"could not assume {member.role_arn}: {reached.describe()}"
-        return reached
-
-    return reach
 
 
 def _security_hub(

@@ -35,6 +35,14 @@ class OrgRequest:
     monitoring: bool = True
     max_workers: int = DEFAULT_MAX_WORKERS
 
+    def external_id_for(self, account_id: str) -> str | None:
+        """The external id of ``account_id``'s role: its accounts-file entry's, else
+        ``--external-id``."""
+        for entry in self.accounts_file or ():
+            if entry.account_id == account_id and entry.external_id is not None:
+                return entry.external_id
+        return self.external_id
+
 
 @dataclass(frozen=True)
 class Target:

@@ -25,7 +25,7 @@ from trailwarden.textsafe import printable
 from trailwarden.words import count
 
 if TYPE_CHECKING:
-    from trailwarden.org_fix.sessions import AccountSessions
+    from trailwarden.collect.account_sessions import AccountSessions
     from trailwarden.remediate import ApplyResult, JournalKey
     from trailwarden.remediate.render.org import AccountPlan, OrgPlan
 

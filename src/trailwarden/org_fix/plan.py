@@ -8,8 +8,9 @@
    trail is only ever changed by its owner's plan, and a member's plan says so.
    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
 3. The resources a plan would create or reuse are looked up in the account, through its
-   session (:class:`.sessions.AccountSessions`), which the apply then reuses. An account
-   that could not be scanned, or reached for its lookups, has no plan and says why.
+   session (:class:`~trailwarden.collect.account_sessions.AccountSessions`), which the
+   apply then reuses. An account that could not be scanned, or reached for its lookups,
+   has no plan and says why.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from trailwarden.checks import CheckOptions
+from trailwarden.collect.account_sessions import AccountSessions
 from trailwarden.collect.identity import identify_caller
 from trailwarden.findings import AccountStatus
 from trailwarden.inventory import ApiError
-from trailwarden.org_fix.sessions import AccountSessions
 from trailwarden.remediate.render.org import AccountPlan, OrgPlan
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def _plan_account(
 ) -> AccountPlan:
     from trailwarden.remediate import complete_inventory, make_plan, wanted_resources
 
-    external_id = _external_id(a.account_id, request)
+    external_id = request.external_id_for(a.account_id)
     base = AccountPlan(a.account_id, a.name, a.ou_path, a.role_arn, external_id)
     if a.status is AccountStatus.SKIPPED:
         return replace(base, problem=a.reason or "skipped", skipped=True)
@@ -110,14 +111,6 @@ def _plan_account(
         inventory = complete_inventory(factory, inventory, wanted)
     plan = make_plan(inventory, findings, options)
     return replace(base, plan=plan, inventory=inventory)
-
-
-def _external_id(account_id: str, request: OrgRequest) -> str | None:
-    """The external id of the account's role: its accounts-file entry's, else the option's."""
-    for entry in request.accounts_file or ():
-        if entry.account_id == account_id and entry.external_id is not None:
-            return entry.external_id
-    return request.external_id
 
 
 def _with_covering_trails(inventory: Inventory, org: OrganizationInventory) -> Inventory:

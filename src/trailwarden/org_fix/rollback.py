@@ -24,7 +24,7 @@ from trailwarden.textsafe import printable
 from trailwarden.words import count
 
 if TYPE_CHECKING:
-    from trailwarden.org_fix.sessions import AccountSessions
+    from trailwarden.collect.account_sessions import AccountSessions
     from trailwarden.remediate import JournalKey, JournalState, RollbackResult
 
 __all__ = ["AccountRollback", "OrgRollbackResult", "read_journal_dir", "rollback_directory"]

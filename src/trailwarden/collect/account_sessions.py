@@ -1,7 +1,8 @@
-"""A client factory in each account of an organization fix or rollback: the caller's
-own for the caller's account, else a session of its own through ``sts:AssumeRole``
-(:class:`~trailwarden.collect.assume.AssumedSessions`, the organization scan's), kept for
-the run so that planning, applying and rolling back an account assume its role once."""
+"""A client factory in each account of an organization, kept for the run: the caller's own
+for the caller's account, else a session of its own through ``sts:AssumeRole``
+(:class:`~trailwarden.collect.assume.AssumedSessions`, the organization scan's), so that
+planning, applying and rolling back an account (``fix --org``, ``rollback DIR``) or
+importing its findings (``scan --org --security-hub``) assume its role once."""
 
 from __future__ import annotations
 
@@ -21,10 +22,15 @@ class AccountSessions:
     """Factories by account, made once each (thread-safe)."""
 
     def __init__(
-        self, caller: ClientFactory, caller_account: str, caller_arn: str, purpose: str
+        self,
+        caller: ClientFactory,
+        caller_account: str,
+        caller_arn: str,
+        purpose: str,
+        region: str | None = None,
     ) -> None:
         self.caller, self.caller_account = caller, caller_account
-        region = caller.region_name or "us-east-1"
+        region = region or caller.region_name or "us-east-1"
         self._assumed = AssumedSessions(
             caller, region=region, role_session_name=session_name(purpose, caller_arn)
         )
