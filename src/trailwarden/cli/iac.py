@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from trailwarden.cli.common import handle_errors
-from trailwarden.cli.options import check_options, monitoring_option
+from trailwarden.cli.options import check_options, evaluation_options, format_options
 from trailwarden.cli.report_output import Output, framework_selection, output_options, publish
 from trailwarden.errors import UsageError
 
@@ -36,36 +36,8 @@ __all__ = ["iac"]
     help="Terraform: a .tfvars file, read after terraform.tfvars and *.auto.tfvars "
     "(repeatable, later wins).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    metavar="F[,F…]",
-    help="table, json, ocsf, sarif, junit, csv, html (not asff: code has no account yet); "
-    "several (comma-separated) with --output-dir.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE instead of standard output.",
-)
-@click.option(
-    "--min-retention-days",
-    type=click.IntRange(min=1),
-    default=365,
-    show_default=True,
-    help="TW007: minimum log group retention in days.",
-)
-@click.option(
-    "--check",
-    "checks",
-    multiple=True,
-    metavar="TWxxx[,TWxxx]",
-    help="Evaluate only these checks (repeatable, or comma-separated).",
-)
-@monitoring_option("Evaluate")
+@format_options("table, json, ocsf, sarif, junit, csv, html (not asff: code has no account yet)")
+@evaluation_options
 @output_options
 @handle_errors
 def iac(

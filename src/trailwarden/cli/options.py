@@ -27,6 +27,8 @@ __all__ = [
     "check_options",
     "check_selection",
     "common_scan_options",
+    "evaluation_options",
+    "format_options",
     "monitoring_option",
     "patience",
     "split_items",
@@ -66,32 +68,38 @@ def timeout_option(func: F) -> F:
     )(func)
 
 
-def common_scan_options(func: F) -> F:
+def format_options(formats: str) -> Callable[[F], F]:
+    """``--format F[,F…]`` (``formats``: the names offered, for the help) and ``--output``."""
+
+    def decorate(func: F) -> F:
+        return _apply(
+            func,
+            [
+                click.option(
+                    "--format",
+                    "fmt",
+                    default="table",
+                    show_default=True,
+                    metavar="F[,F…]",
+                    help=f"{formats}; several (comma-separated) with --output-dir.",
+                ),
+                click.option(
+                    "--output",
+                    "-o",
+                    type=click.Path(dir_okay=False, path_type=Path),
+                    help="Write the report to FILE instead of standard output (one format).",
+                ),
+            ],
+        )
+
+    return decorate
+
+
+def evaluation_options(func: F) -> F:
+    """What a run evaluates, on AWS or on code: --min-retention-days, --check, --monitoring."""
     return _apply(
         func,
         [
-            click.option(
-                "--format",
-                "fmt",
-                default="table",
-                show_default=True,
-                metavar="F[,F…]",
-                help="table, json, ocsf, asff, sarif, junit, csv, html; several (comma-"
-                "separated) with --output-dir.",
-            ),
-            click.option(
-                "--output",
-                "-o",
-                type=click.Path(dir_okay=False, path_type=Path),
-                help="Write the report to FILE instead of standard output (one format).",
-            ),
-            click.option(
-                "--max-delivery-age",
-                default="24h",
-                show_default=True,
-                metavar="DURATION",
-                help="TW004: oldest acceptable LatestCloudWatchLogsDeliveryTime (e.g. 24h, 2d).",
-            ),
             click.option(
                 "--min-retention-days",
                 type=click.IntRange(min=1),
@@ -107,6 +115,23 @@ def common_scan_options(func: F) -> F:
                 help="Evaluate only these checks (repeatable, or comma-separated).",
             ),
             monitoring_option("Evaluate"),
+        ],
+    )
+
+
+def common_scan_options(func: F) -> F:
+    return _apply(
+        func,
+        [
+            format_options("table, json, ocsf, asff, sarif, junit, csv, html"),
+            click.option(
+                "--max-delivery-age",
+                default="24h",
+                show_default=True,
+                metavar="DURATION",
+                help="TW004: oldest acceptable LatestCloudWatchLogsDeliveryTime (e.g. 24h, 2d).",
+            ),
+            evaluation_options,
         ],
     )
 
