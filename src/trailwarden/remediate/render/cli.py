@@ -12,7 +12,7 @@ from trailwarden.remediate.changes import CHANGES
 from trailwarden.remediate.model import Plan, Step
 from trailwarden.version import __version__
 
-__all__ = ["render_cli", "step_command"]
+__all__ = ["RETRY_FUNCTION", "render_cli", "step_command"]
 
 _HEADER = """\
 #!/usr/bin/env bash
@@ -30,16 +30,19 @@ if [ "$account" != "$expected" ]; then
   exit 1
 fi
 
+"""
+# Shared with the organization's script (org_cli.py). Not a format string: bash braces.
+RETRY_FUNCTION = """\
 # IAM is eventually consistent: CloudTrail may reject a role created seconds ago.
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
-retry() {{
+retry() {
   local attempt=1
   until "$@"; do
     if [ "$attempt" -ge 6 ]; then return 1; fi
     sleep $((attempt * 5))
     attempt=$((attempt + 1))
   done
-}}
+}
 """
 
 
@@ -49,7 +52,7 @@ def render_cli(plan: Plan) -> str:
     if plan.is_empty:
         out.append("\n# Nothing to do: the plan has no steps.\n")
         return "".join(out)
-    out.append(_GUARD.format(account=account))
+    out.append(_GUARD.format(account=account) + RETRY_FUNCTION)
     for step in plan.steps:
         reason = " ".join(step.reason.split())  # one comment line, whatever the text
         out.append(f"\n# Step {step.id} ({step.action.value}): {reason}\n")

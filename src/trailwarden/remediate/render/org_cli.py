@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shlex
 
-from trailwarden.remediate.render.cli import step_command
+from trailwarden.remediate.render.cli import RETRY_FUNCTION, step_command
 from trailwarden.remediate.render.org import AccountPlan, OrgPlan
 from trailwarden.textsafe import printable
 from trailwarden.version import __version__
@@ -53,16 +53,6 @@ guard() {{
   fi
 }}
 
-# IAM is eventually consistent: CloudTrail may reject a role created seconds ago.
-# https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
-retry() {{
-  local attempt=1
-  until "$@"; do
-    if [ "$attempt" -ge 6 ]; then return 1; fi
-    sleep $((attempt * 5))
-    attempt=$((attempt + 1))
-  done
-}}
 """
 
 
@@ -76,6 +66,7 @@ def render_org_cli(org: OrgPlan) -> str:
             caller=org.caller_account_id,
             session=SESSION_NAME,
         )
+        + RETRY_FUNCTION
     ]
     out += (_account(a) for a in org.accounts)
     if not org.planned:
